@@ -39,6 +39,18 @@ public:
     }
 };
 
+/// Real-speed time that starts at a chosen instant (the demo's `clock.start`): it reads the base
+/// clock and adds a fixed offset, so intervals stay true.
+class OffsetClock final : public Clock {
+public:
+    OffsetClock(UtcTime start, const Clock& base) : base_(base), offset_(start - base.now()) {}
+    UtcTime now() const override { return base_.now() + offset_; }
+
+private:
+    const Clock& base_;
+    Duration offset_;
+};
+
 /// A clock that only moves when told to (tests).
 class ManualClock final : public Clock {
 public:

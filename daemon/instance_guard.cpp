@@ -1,0 +1,76 @@
+#include "instance_guard.h"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
+
+namespace zc::daemon {
+
+namespace {
+
+// Something answers on the socket: another instance that predates lock files, or a foreign
+// program. Either way we must not steal it.
+bool socket_answers(const std::filesystem::path& path) {
+    const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) return false;
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    std::strncpy(addr.sun_path, path.c_str(), sizeof(addr.sun_path) - 1);
+    const bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+    ::close(fd);
+    return ok;
+}
+
+}  // namespace
+
+InstanceGuard::InstanceGuard(const std::filesystem::path& socket_path)
+    : lock_path_(socket_path.string() + ".lock") {
+    if (socket_path.string().size() >= sizeof(sockaddr_un{}.sun_path))
+        throw std::runtime_error("control socket path is too long (max " +
+                                 std::to_string(sizeof(sockaddr_un{}.sun_path) - 1) +
+                                 " bytes): " + socket_path.string());
+    std::error_code ec;
+    std::filesystem::create_directories(socket_path.parent_path(), ec);
+    fd_ = ::open(lock_path_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd_ < 0)
+        throw std::runtime_error("cannot open lock file " + lock_path_.string() + ": " +
+                                 std::strerror(errno));
+    if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+        const int err = errno;
+        ::close(fd_);
+        fd_ = -1;
+        if (err == EWOULDBLOCK)
+            throw std::runtime_error("another zipcatcherd is already running on " +
+                                     socket_path.string());
+        throw std::runtime_error("cannot lock " + lock_path_.string() + ": " +
+                                 std::strerror(err));
+    }
+    if (std::filesystem::exists(std::filesystem::symlink_status(socket_path))) {
+        if (socket_answers(socket_path)) {
+            ::close(fd_);
+            fd_ = -1;
+            throw std::runtime_error("another process is serving " + socket_path.string());
+        }
+        std::filesystem::remove(socket_path, ec);
+        if (ec)
+            throw std::runtime_error("cannot remove stale socket " + socket_path.string() + ": " +
+                                     ec.message());
+        removed_stale_ = true;
+    }
+}
+
+InstanceGuard::~InstanceGuard() {
+    if (fd_ < 0) return;
+    // Unlink before unlocking: a new instance then always creates a fresh lock file.
+    std::error_code ec;
+    std::filesystem::remove(lock_path_, ec);
+    ::close(fd_);
+}
+
+}  // namespace zc::daemon
