@@ -25,7 +25,8 @@ ParsedArgs parse_args(const GlobalOptions& global, const std::vector<std::string
         std::cout << "Usage: " << usage << "\n\n" << desc;
         out.exit_now = kOk;
     }
-    if (out.vm.count("json")) out.global.json = true;
+    if (out.vm.count("json"))
+        out.global.json = true;
     return out;
 }
 
@@ -70,22 +71,26 @@ void print_table(const std::vector<std::vector<std::string>>& rows) {
     std::vector<std::size_t> width;
     for (const auto& row : rows)
         for (std::size_t i = 0; i < row.size(); ++i) {
-            if (width.size() <= i) width.push_back(0);
+            if (width.size() <= i)
+                width.push_back(0);
             width[i] = std::max(width[i], row[i].size());
         }
     for (const auto& row : rows) {
         std::string line;
         for (std::size_t i = 0; i < row.size(); ++i) {
             line += row[i];
-            if (i + 1 < row.size()) line += std::string(width[i] - row[i].size() + 2, ' ');
+            if (i + 1 < row.size())
+                line += std::string(width[i] - row[i].size() + 2, ' ');
         }
         std::printf("%s\n", line.c_str());
     }
 }
 
 std::string json_scalar(const nlohmann::json& v) {
-    if (v.is_string()) return v.get<std::string>();
-    if (v.is_null()) return "-";
+    if (v.is_string())
+        return v.get<std::string>();
+    if (v.is_null())
+        return "-";
     return v.dump();
 }
 
@@ -98,7 +103,8 @@ std::string format_duration(double s) {
     else if (s < 86400)
         std::snprintf(buf, sizeof buf, "%dh %02dm", int(s / 3600), int(std::fmod(s, 3600) / 60));
     else
-        std::snprintf(buf, sizeof buf, "%dd %02dh", int(s / 86400), int(std::fmod(s, 86400) / 3600));
+        std::snprintf(buf, sizeof buf, "%dd %02dh", int(s / 86400),
+                      int(std::fmod(s, 86400) / 3600));
     return buf;
 }
 

@@ -7,11 +7,14 @@
 #include <string>
 #include <vector>
 
-#include "client.h"
 #include "command.h"
+#include "protocol/client.h"
 #include "protocol/message.h"
 
 namespace zc::cli {
+
+using protocol::ControlClient;
+using protocol::Unreachable;
 
 namespace po = boost::program_options;
 
@@ -45,6 +48,6 @@ int simple_call(const GlobalOptions& global, const std::string& command,
 void print_table(const std::vector<std::vector<std::string>>& rows);
 
 std::string json_scalar(const nlohmann::json& v);  // strings unquoted, others dumped
-std::string format_duration(double seconds);        // 3d 4h, 5m 12s, 0.8s
+std::string format_duration(double seconds);       // 3d 4h, 5m 12s, 0.8s
 
 }  // namespace zc::cli

@@ -17,15 +17,18 @@ config::LoadOptions local_load_options(const GlobalOptions& g) {
     config::LoadOptions o;
     o.environment = config::current_environment();
     o.is_root = ::geteuid() == 0;
-    if (!g.config_file.empty()) o.config_file = g.config_file;
-    if (!g.env_file.empty()) o.env_file = g.env_file;
+    if (!g.config_file.empty())
+        o.config_file = g.config_file;
+    if (!g.env_file.empty())
+        o.env_file = g.env_file;
     return o;
 }
 
 void print_settings(const json& all, const std::string& only) {
     std::vector<std::vector<std::string>> rows{{"OPTION", "VALUE", "ORIGIN"}};
     for (const auto& [name, s] : all.items()) {
-        if (!only.empty() && name != only) continue;
+        if (!only.empty() && name != only)
+            continue;
         rows.push_back({name, json_scalar(s["value"]), json_scalar(s["origin"])});
     }
     print_table(rows);
@@ -34,9 +37,11 @@ void print_settings(const json& all, const std::string& only) {
 int show_local(const GlobalOptions& g, const std::string& only, bool value_only) {
     auto r = config::load(local_load_options(g));
     for (const auto& d : r.diagnostics)
-        std::fprintf(stderr, "%s: %s\n", d.severity == config::Severity::Error ? "error" : "warning",
+        std::fprintf(stderr, "%s: %s\n",
+                     d.severity == config::Severity::Error ? "error" : "warning",
                      d.message.c_str());
-    if (!r.ok()) return kFailed;
+    if (!r.ok())
+        return kFailed;
     json all = r.config->to_json(true);
     if (!only.empty() && !all.contains(only)) {
         std::fprintf(stderr, "zipcatcher: unknown option \"%s\"\n", only.c_str());
@@ -54,7 +59,8 @@ int show_local(const GlobalOptions& g, const std::string& only, bool value_only)
 
 int show_daemon(const GlobalOptions& g, const std::string& only, bool value_only) {
     json a = {{"origins", true}};
-    if (!only.empty()) a["name"] = only;
+    if (!only.empty())
+        a["name"] = only;
     return simple_call(g, "config-get", a, [&](const json& all) {
         if (value_only)
             std::printf("%s\n", json_scalar(all[only]["value"]).c_str());
@@ -75,12 +81,14 @@ int run_config(const GlobalOptions& global, const std::vector<std::string>& args
         "       zipcatcher config get NAME [--offline]\n"
         "       zipcatcher [--config FILE] [--env-file FILE] config check";
     auto p = parse_args(global, args, desc, pos, usage);
-    if (p.exit_now) return *p.exit_now;
+    if (p.exit_now)
+        return *p.exit_now;
     const std::string action = p.vm.count("action") ? p.vm["action"].as<std::string>() : "show";
     const std::string name = p.vm.count("name") ? p.vm["name"].as<std::string>() : "";
     const bool local =
         p.vm.count("offline") || !p.global.config_file.empty() || !p.global.env_file.empty();
-    if (action == "show") return local ? show_local(p.global, name, false) : show_daemon(p.global, name, false);
+    if (action == "show")
+        return local ? show_local(p.global, name, false) : show_daemon(p.global, name, false);
     if (action == "get") {
         if (name.empty()) {
             std::fprintf(stderr, "zipcatcher: config get needs an option name\nUsage: %s\n",
@@ -95,7 +103,8 @@ int run_config(const GlobalOptions& global, const std::vector<std::string>& args
             std::fprintf(stderr, "%s: %s\n",
                          d.severity == config::Severity::Error ? "error" : "warning",
                          d.message.c_str());
-        if (!r.ok()) return kFailed;
+        if (!r.ok())
+            return kFailed;
         std::printf("configuration OK\n");
         return kOk;
     }
@@ -104,8 +113,8 @@ int run_config(const GlobalOptions& global, const std::vector<std::string>& args
     return kUsage;
 }
 
-const CommandRegistrar reg{{"config", "show, get or check the effective configuration",
-                            &run_config}};
+const CommandRegistrar reg{
+    {"config", "show, get or check the effective configuration", &run_config}};
 
 }  // namespace
 }  // namespace zc::cli

@@ -11,10 +11,11 @@ using nlohmann::json;
 
 // One terse line per event: time, name, then key=value for the rest.
 void print_event(const json& e) {
-    std::string line = json_scalar(e.value("time", json("-"))) + "  " +
-                       json_scalar(e.value("event", json("?")));
+    std::string line =
+        json_scalar(e.value("time", json("-"))) + "  " + json_scalar(e.value("event", json("?")));
     for (const auto& [k, v] : e.items()) {
-        if (k == "time" || k == "event") continue;
+        if (k == "time" || k == "event")
+            continue;
         line += "  " + k + "=" + (v.is_string() ? v.get<std::string>() : v.dump());
     }
     std::printf("%s\n", line.c_str());
@@ -26,13 +27,17 @@ int run_watch(const GlobalOptions& global, const std::vector<std::string>& args)
     desc.add_options()("events,e", po::value<std::vector<std::string>>()->multitoken(),
                        "only these event names (default: all)");
     auto p = parse_args(global, args, desc, {}, "zipcatcher watch [--events NAME...] [--json]");
-    if (p.exit_now) return *p.exit_now;
+    if (p.exit_now)
+        return *p.exit_now;
     json a = json::object();
-    if (p.vm.count("events")) a["events"] = p.vm["events"].as<std::vector<std::string>>();
+    if (p.vm.count("events"))
+        a["events"] = p.vm["events"].as<std::vector<std::string>>();
     return with_client(p.global, [&](ControlClient& c) {
         auto r = c.call("watch", a);
-        if (r.result != protocol::Result::kSuccess) return report(p.global, r, nullptr);
-        if (!p.global.json) std::fprintf(stderr, "watching; press Ctrl-C to stop\n");
+        if (r.result != protocol::Result::kSuccess)
+            return report(p.global, r, nullptr);
+        if (!p.global.json)
+            std::fprintf(stderr, "watching; press Ctrl-C to stop\n");
         while (auto line = c.read_line(std::nullopt)) {
             if (p.global.json) {
                 std::printf("%s\n", line->c_str());
@@ -40,7 +45,8 @@ int run_watch(const GlobalOptions& global, const std::vector<std::string>& args)
                 continue;
             }
             auto e = json::parse(*line, nullptr, false);
-            if (e.is_object()) print_event(e);
+            if (e.is_object())
+                print_event(e);
         }
         std::fprintf(stderr, "zipcatcherd closed the stream\n");
         return int(kOk);

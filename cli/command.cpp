@@ -9,8 +9,12 @@ std::vector<CommandInfo>& table() {
 }
 }  // namespace
 
-CommandRegistrar::CommandRegistrar(CommandInfo info) { table().push_back(info); }
+CommandRegistrar::CommandRegistrar(CommandInfo info) {
+    table().push_back(info);
+}
 
-const std::vector<CommandInfo>& commands() { return table(); }
+const std::vector<CommandInfo>& commands() {
+    return table();
+}
 
 }  // namespace zc::cli

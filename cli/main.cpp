@@ -25,23 +25,28 @@ void usage(FILE* out) {
     auto cmds = cli::commands();
     std::sort(cmds.begin(), cmds.end(),
               [](const auto& a, const auto& b) { return std::strcmp(a.name, b.name) < 0; });
-    for (const auto& c : cmds) std::fprintf(out, "  %-14s %s\n", c.name, c.summary);
-    std::fprintf(out,
-                 "\n`zipcatcher COMMAND --help` describes a command.\n"
-                 "Exit status: 0 success, 1 command failed, 2 usage error, 3 daemon unreachable.\n");
+    for (const auto& c : cmds)
+        std::fprintf(out, "  %-14s %s\n", c.name, c.summary);
+    std::fprintf(
+        out,
+        "\n`zipcatcher COMMAND --help` describes a command.\n"
+        "Exit status: 0 success, 1 command failed, 2 usage error, 3 daemon unreachable.\n");
 }
 
 // --socket, then $ZIPCATCHER_SOCKET, then the default for this user; a normal user whose own
 // default does not exist falls back to the system daemon's socket.
 std::string resolve_socket(const std::string& flag) {
-    if (!flag.empty()) return flag;
-    if (const char* env = std::getenv("ZIPCATCHER_SOCKET"); env && *env) return env;
+    if (!flag.empty())
+        return flag;
+    if (const char* env = std::getenv("ZIPCATCHER_SOCKET"); env && *env)
+        return env;
     const auto env = config::current_environment();
     const bool root = ::geteuid() == 0;
     const auto mine = config::default_paths(env, root).socket;
     if (!root && !std::filesystem::exists(mine)) {
         const auto system = config::default_paths({}, true).socket;
-        if (std::filesystem::exists(system)) return system.string();
+        if (std::filesystem::exists(system))
+            return system.string();
     }
     return mine.string();
 }
@@ -104,7 +109,8 @@ int main(int argc, char** argv) {
     }
     global.socket_path = resolve_socket(socket_flag);
     for (const auto& c : cli::commands())
-        if (name == c.name) return c.run(global, args);
+        if (name == c.name)
+            return c.run(global, args);
     std::fprintf(stderr, "zipcatcher: unknown command \"%s\" (see zipcatcher --help)\n",
                  name.c_str());
     return cli::kUsage;

@@ -20,17 +20,21 @@ Backgrounder::Backgrounder(const std::filesystem::path& log_file) {
         throw std::runtime_error("cannot open log file " + log_file.string() + ": " +
                                  std::strerror(errno));
     int fds[2];
-    if (::pipe2(fds, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
+    if (::pipe2(fds, O_CLOEXEC) != 0)
+        throw std::runtime_error("pipe failed");
     const pid_t pid = ::fork();
-    if (pid < 0) throw std::runtime_error(std::string("fork failed: ") + std::strerror(errno));
+    if (pid < 0)
+        throw std::runtime_error(std::string("fork failed: ") + std::strerror(errno));
     if (pid > 0) {
         ::close(fds[1]);
         ::close(log_fd);
         char verdict = 0;
         ssize_t n;
-        do n = ::read(fds[0], &verdict, 1);
+        do
+            n = ::read(fds[0], &verdict, 1);
         while (n < 0 && errno == EINTR);
-        if (n == 1 && verdict == 'R') std::_Exit(0);
+        if (n == 1 && verdict == 'R')
+            std::_Exit(0);
         std::fprintf(stderr, "zipcatcherd: start-up failed; see %s\n", log_file.c_str());
         std::_Exit(1);
     }
@@ -48,11 +52,13 @@ Backgrounder::Backgrounder(const std::filesystem::path& log_file) {
 }
 
 Backgrounder::~Backgrounder() {
-    if (fd_ >= 0) ::close(fd_);  // without ready(), the parent reads EOF and reports failure
+    if (fd_ >= 0)
+        ::close(fd_);  // without ready(), the parent reads EOF and reports failure
 }
 
 void Backgrounder::ready() {
-    if (fd_ < 0) return;
+    if (fd_ < 0)
+        return;
     const char verdict = 'R';
     [[maybe_unused]] auto n = ::write(fd_, &verdict, 1);
     ::close(fd_);

@@ -7,7 +7,7 @@
 namespace zc::daemon {
 
 class Backgrounder {
-public:
+  public:
     /// Forks. In the parent, waits for the child's verdict and exits the process with 0 (ready)
     /// or 1 (failed). In the child, returns after setsid() with stdin/stdout on /dev/null and
     /// stderr appended to `log_file`. Throws std::runtime_error when fork or the log file fail.
@@ -17,7 +17,7 @@ public:
     /// Child: report success to the waiting parent (once).
     void ready();
 
-private:
+  private:
     int fd_ = -1;
 };
 

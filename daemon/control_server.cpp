@@ -3,9 +3,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <spdlog/spdlog.h>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
-#include <spdlog/spdlog.h>
 #include <system_error>
 
 #include "protocol/message.h"
@@ -23,7 +23,8 @@ ControlServer::~ControlServer() {
     boost::system::error_code ignored;
     acceptor_.close(ignored);
     for (auto& w : sessions_)
-        if (auto s = w.lock()) s->abort();
+        if (auto s = w.lock())
+            s->abort();
 }
 
 void ControlServer::listen(const std::filesystem::path& path, mode_t mode,
@@ -40,7 +41,8 @@ void ControlServer::listen(const std::filesystem::path& path, mode_t mode,
         acceptor_.bind(stream::endpoint(path.string()), ec);
         ::umask(old);
     }
-    if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
+    if (!ec)
+        acceptor_.listen(asio::socket_base::max_listen_connections, ec);
     if (ec)
         throw std::system_error(ec.value(), std::generic_category(),
                                 "cannot listen on control socket " + path.string());
@@ -59,7 +61,8 @@ void ControlServer::prune() {
 
 void ControlServer::do_accept() {
     acceptor_.async_accept([this](const boost::system::error_code& ec, stream::socket socket) {
-        if (stopping_ || !acceptor_.is_open()) return;
+        if (stopping_ || !acceptor_.is_open())
+            return;
         if (ec) {
             // EMFILE and friends: log, and keep accepting rather than dying.
             spdlog::warn("control: accept failed: {}", ec.message());
@@ -67,8 +70,8 @@ void ControlServer::do_accept() {
             return;
         }
         prune();
-        if (stats_.clients >= limits_.max_clients) {
-            ++stats_.rejected;
+        if (stats_->clients >= limits_.max_clients) {
+            ++stats_->rejected;
             auto line = std::make_shared<std::string>(protocol::to_line(protocol::Response::error(
                 "too many clients (limit " + std::to_string(limits_.max_clients) + ")")));
             auto sock = std::make_shared<stream::socket>(std::move(socket));
@@ -88,7 +91,8 @@ void ControlServer::do_accept() {
 }
 
 void ControlServer::stop(std::chrono::milliseconds grace, std::function<void()> done) {
-    if (stopping_) return;
+    if (stopping_)
+        return;
     stopping_ = true;
     boost::system::error_code ignored;
     acceptor_.close(ignored);
@@ -98,7 +102,8 @@ void ControlServer::stop(std::chrono::milliseconds grace, std::function<void()> 
     }
     prune();
     for (auto& w : sessions_)
-        if (auto s = w.lock()) s->finish();
+        if (auto s = w.lock())
+            s->finish();
 
     stop_deadline_ = std::chrono::steady_clock::now() + grace;
     stop_done_ = std::move(done);
@@ -111,18 +116,22 @@ void ControlServer::check_stopped() {
     prune();
     bool open = false;
     for (auto& w : sessions_)
-        if (auto s = w.lock(); s && !s->closed()) open = true;
+        if (auto s = w.lock(); s && !s->closed())
+            open = true;
     if (open && std::chrono::steady_clock::now() < stop_deadline_) {
         stop_timer_->expires_after(std::chrono::milliseconds(10));
         stop_timer_->async_wait([this](const boost::system::error_code& ec) {
-            if (!ec) check_stopped();
+            if (!ec)
+                check_stopped();
         });
         return;
     }
     for (auto& w : sessions_)
-        if (auto s = w.lock()) s->abort();
+        if (auto s = w.lock())
+            s->abort();
     sessions_.clear();
-    if (auto done = std::move(stop_done_)) done();
+    if (auto done = std::move(stop_done_))
+        done();
 }
 
 }  // namespace zc::daemon

@@ -20,7 +20,7 @@
 namespace zc::daemon {
 
 class ControlServer {
-public:
+  public:
     ControlServer(boost::asio::io_context& io, const protocol::Dispatcher& dispatcher,
                   EventBus& bus, ControlLimits limits);
     ~ControlServer();
@@ -36,10 +36,10 @@ public:
     /// New limits apply to clients that connect from now on.
     void set_limits(const ControlLimits& limits) { limits_ = limits; }
 
-    const ControlStats& stats() const { return stats_; }
+    const ControlStats& stats() const { return *stats_; }
     const std::filesystem::path& path() const { return path_; }
 
-private:
+  private:
     void do_accept();
     void prune();
     void check_stopped();
@@ -48,7 +48,7 @@ private:
     const protocol::Dispatcher& dispatcher_;
     EventBus& bus_;
     ControlLimits limits_;
-    ControlStats stats_;
+    std::shared_ptr<ControlStats> stats_ = std::make_shared<ControlStats>();
     boost::asio::local::stream_protocol::acceptor acceptor_;
     std::filesystem::path path_;
     std::list<std::weak_ptr<ControlSession>> sessions_;

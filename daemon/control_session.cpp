@@ -13,48 +13,52 @@ using protocol::Result;
 
 namespace {
 
-// Ties one request to its session without keeping the session alive: a client that leaves while
-// a slow command runs simply loses the reply.
+// Ties one request to its session. It keeps the session alive until the reply is sent: a client
+// that half-closed after its last request is still owed the answer. A client that left entirely
+// makes the write fail, which closes the session then.
 class SessionResponder final : public protocol::Responder {
-public:
-    SessionResponder(std::weak_ptr<ControlSession> session, nlohmann::json id)
+  public:
+    SessionResponder(std::shared_ptr<ControlSession> session, nlohmann::json id)
         : session_(std::move(session)), id_(std::move(id)) {}
     ~SessionResponder() override {
         if (!replied_)
-            if (auto s = session_.lock()) s->abandon_request();
+            session_->abandon_request();
     }
     void reply(Response response) override {
-        if (replied_) return;
+        if (replied_)
+            return;
         replied_ = true;
         response.id = id_;
-        if (auto s = session_.lock()) s->send_reply(response);
+        session_->send_reply(response);
     }
     void subscribe(std::vector<std::string> events) override {
-        if (auto s = session_.lock()) s->subscribe(std::move(events));
+        session_->subscribe(std::move(events));
     }
 
-private:
-    std::weak_ptr<ControlSession> session_;
+  private:
+    std::shared_ptr<ControlSession> session_;
     nlohmann::json id_;
     bool replied_ = false;
 };
 
 }  // namespace
 
-ControlSession::ControlSession(Socket socket, const protocol::Dispatcher& dispatcher,
-                               EventBus& bus, const ControlLimits& limits, ControlStats& stats)
+ControlSession::ControlSession(Socket socket, const protocol::Dispatcher& dispatcher, EventBus& bus,
+                               const ControlLimits& limits, std::shared_ptr<ControlStats> stats)
     : socket_(std::move(socket)),
       idle_timer_(socket_.get_executor()),
       dispatcher_(dispatcher),
       bus_(bus),
       limits_(limits),
-      stats_(stats),
+      stats_(std::move(stats)),
       framer_(limits.max_request_bytes) {
-    ++stats_.clients;
-    ++stats_.connections;
+    ++stats_->clients;
+    ++stats_->connections;
 }
 
-ControlSession::~ControlSession() { --stats_.clients; }
+ControlSession::~ControlSession() {
+    --stats_->clients;
+}
 
 void ControlSession::start() {
     arm_idle_timer();
@@ -65,12 +69,14 @@ void ControlSession::finish() {
     read_done_ = true;
     stopping_ = true;  // replies still being computed will not come: do not wait for them
     boost::system::error_code ignored;
-    if (!closed_) socket_.cancel(ignored);
+    if (!closed_)
+        socket_.cancel(ignored);
     maybe_close();
 }
 
 void ControlSession::abort() {
-    if (closed_) return;
+    if (closed_)
+        return;
     closed_ = true;
     boost::system::error_code ignored;
     idle_timer_.cancel();
@@ -82,7 +88,8 @@ bool ControlSession::reading_allowed() const {
 }
 
 void ControlSession::do_read() {
-    if (reading_ || !reading_allowed()) return;
+    if (reading_ || !reading_allowed())
+        return;
     reading_ = true;
     socket_.async_read_some(asio::buffer(read_buf_),
                             [self = shared_from_this()](const boost::system::error_code& ec,
@@ -91,7 +98,8 @@ void ControlSession::do_read() {
 
 void ControlSession::on_read(const boost::system::error_code& ec, std::size_t n) {
     reading_ = false;
-    if (closed_) return;
+    if (closed_)
+        return;
     if (ec) {
         // EOF is normal: a client such as `socat` half-closes after its last request and still
         // reads the replies, so flush before closing.
@@ -108,7 +116,8 @@ void ControlSession::on_read(const boost::system::error_code& ec, std::size_t n)
 void ControlSession::process_lines() {
     while (!read_done_) {
         auto line = framer_.next();
-        if (!line) break;
+        if (!line)
+            break;
         handle_line(*line);
     }
     if (framer_.overflowed() && !read_done_) {
@@ -120,8 +129,9 @@ void ControlSession::process_lines() {
 }
 
 void ControlSession::handle_line(const std::string& line) {
-    if (line.find_first_not_of(" \t\r") == std::string::npos) return;  // blank lines are ignored
-    ++stats_.requests;
+    if (line.find_first_not_of(" \t\r") == std::string::npos)
+        return;  // blank lines are ignored
+    ++stats_->requests;
     auto parsed = protocol::parse_request(line);
     if (auto* err = std::get_if<protocol::ParseError>(&parsed)) {
         send_error(err->id, err->text);
@@ -129,54 +139,61 @@ void ControlSession::handle_line(const std::string& line) {
     }
     auto& request = std::get<protocol::Request>(parsed);
     ++outstanding_;
-    auto responder = std::make_shared<SessionResponder>(weak_from_this(), request.id);
+    auto responder = std::make_shared<SessionResponder>(shared_from_this(), request.id);
     dispatcher_.dispatch(request, responder);
 }
 
 void ControlSession::send_reply(const Response& response) {
-    if (outstanding_ > 0) --outstanding_;
+    if (outstanding_ > 0)
+        --outstanding_;
     enqueue(std::make_shared<const std::string>(protocol::to_line(response)), false);
     maybe_close();
 }
 
 void ControlSession::send_error(nlohmann::json id, std::string text) {
-    enqueue(std::make_shared<const std::string>(
-                protocol::to_line(Response{std::move(id), Result::kError, std::move(text), nullptr})),
+    enqueue(std::make_shared<const std::string>(protocol::to_line(
+                Response{std::move(id), Result::kError, std::move(text), nullptr})),
             false);
 }
 
 void ControlSession::abandon_request() {
-    if (outstanding_ > 0) --outstanding_;
+    if (outstanding_ > 0)
+        --outstanding_;
     maybe_close();
 }
 
 void ControlSession::subscribe(std::vector<std::string> events) {
-    if (watching_) return;
+    if (watching_)
+        return;
     watching_ = true;
     bus_.subscribe(weak_from_this(), std::move(events));
 }
 
 void ControlSession::deliver(const std::shared_ptr<const std::string>& line) {
-    if (closed_) return;
+    if (closed_)
+        return;
     if (queued_events_ >= limits_.watch_queue) {
         ++dropped_since_notice_;
         ++dropped_total_;
-        ++stats_.events_dropped;
+        ++stats_->events_dropped;
         return;
     }
     enqueue(line, true);
 }
 
 void ControlSession::enqueue(std::shared_ptr<const std::string> line, bool is_event) {
-    if (closed_) return;
+    if (closed_)
+        return;
     out_bytes_ += line->size();
-    if (is_event) ++queued_events_;
+    if (is_event)
+        ++queued_events_;
     out_.push_back(Outgoing{std::move(line), is_event});
     do_write();
 }
 
 void ControlSession::do_write() {
-    if (writing_ || out_.empty() || closed_) return;
+    if (writing_ || out_.empty() || closed_)
+        return;
     writing_ = true;
     asio::async_write(socket_, asio::buffer(*out_.front().line),
                       [self = shared_from_this()](const boost::system::error_code& ec,
@@ -185,19 +202,21 @@ void ControlSession::do_write() {
 
 void ControlSession::on_write(const boost::system::error_code& ec) {
     writing_ = false;
-    if (closed_) return;
+    if (closed_)
+        return;
     if (ec) {
         abort();
         return;
     }
     const Outgoing& done = out_.front();
     out_bytes_ -= done.line->size();
-    if (done.is_event) --queued_events_;
+    if (done.is_event)
+        --queued_events_;
     out_.pop_front();
     if (out_.empty() && dropped_since_notice_ > 0) {
         // The subscriber caught up: tell it how much it missed, once, then carry on.
-        auto notice = bus_.make_line(
-            "dropped", {{"count", dropped_since_notice_}, {"total", dropped_total_}});
+        auto notice = bus_.make_line("dropped",
+                                     {{"count", dropped_since_notice_}, {"total", dropped_total_}});
         dropped_since_notice_ = 0;
         out_bytes_ += notice->size();
         out_.push_back(Outgoing{std::move(notice), false});
@@ -210,20 +229,25 @@ void ControlSession::on_write(const boost::system::error_code& ec) {
 void ControlSession::maybe_close() {
     // A client that half-closed (EOF) still gets every reply it asked for; a watcher's stream
     // ends with its connection, like any other client's.
-    if (closed_ || !read_done_ || writing_ || !out_.empty()) return;
-    if (outstanding_ > 0 && !stopping_) return;
+    if (closed_ || !read_done_ || writing_ || !out_.empty())
+        return;
+    if (outstanding_ > 0 && !stopping_)
+        return;
     boost::system::error_code ignored;
     socket_.shutdown(Socket::shutdown_both, ignored);
     abort();
 }
 
 void ControlSession::arm_idle_timer() {
-    if (limits_.idle_timeout.count() <= 0) return;
+    if (limits_.idle_timeout.count() <= 0)
+        return;
     idle_timer_.expires_after(limits_.idle_timeout);
     idle_timer_.async_wait([weak = weak_from_this()](const boost::system::error_code& ec) {
-        if (ec) return;
+        if (ec)
+            return;
         auto self = weak.lock();
-        if (!self || self->closed_) return;
+        if (!self || self->closed_)
+            return;
         if (self->watching_) {
             self->arm_idle_timer();
             return;

@@ -1,9 +1,9 @@
 #pragma once
 // One client of the control socket: reads newline-delimited requests, dispatches them, and
 // writes replies and (for `watch`) events. Async throughout on the daemon's single io_context.
+#include <array>
 #include <boost/asio/local/stream_protocol.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <array>
 #include <deque>
 #include <memory>
 #include <string>
@@ -17,11 +17,11 @@
 namespace zc::daemon {
 
 class ControlSession : public EventSink, public std::enable_shared_from_this<ControlSession> {
-public:
+  public:
     using Socket = boost::asio::local::stream_protocol::socket;
 
     ControlSession(Socket socket, const protocol::Dispatcher& dispatcher, EventBus& bus,
-                   const ControlLimits& limits, ControlStats& stats);
+                   const ControlLimits& limits, std::shared_ptr<ControlStats> stats);
     ~ControlSession() override;
 
     void start();
@@ -39,7 +39,7 @@ public:
 
     bool closed() const { return closed_; }
 
-private:
+  private:
     struct Outgoing {
         std::shared_ptr<const std::string> line;
         bool is_event;
@@ -62,7 +62,8 @@ private:
     const protocol::Dispatcher& dispatcher_;
     EventBus& bus_;
     ControlLimits limits_;
-    ControlStats& stats_;
+    std::shared_ptr<ControlStats>
+        stats_;  // shared: sessions may outlive the server in the io queue
     protocol::LineFramer framer_;
     std::array<char, 16 * 1024> read_buf_{};
 

@@ -3,9 +3,9 @@
 #include <grp.h>
 #include <unistd.h>
 
+#include <spdlog/spdlog.h>
 #include <boost/version.hpp>
 #include <csignal>
-#include <spdlog/spdlog.h>
 
 #include "logging.h"
 #include "socket_options.h"
@@ -27,8 +27,10 @@ constexpr auto kStopGrace = std::chrono::milliseconds(2000);
 std::string join_diagnostics(const std::vector<config::Diagnostic>& diags) {
     std::string out;
     for (const auto& d : diags) {
-        if (d.severity != config::Severity::Error) continue;
-        if (!out.empty()) out += "; ";
+        if (d.severity != config::Severity::Error)
+            continue;
+        if (!out.empty())
+            out += "; ";
         out += d.message;
     }
     return out;
@@ -49,7 +51,8 @@ std::vector<std::string> changed_settings(const config::Config& a, const config:
     std::vector<std::string> out;
     for (const auto& s : b.settings()) {
         const auto& old = a.setting(s.name);
-        if (old.value != s.value) out.push_back(s.name);
+        if (old.value != s.value)
+            out.push_back(s.name);
     }
     return out;
 }
@@ -59,9 +62,11 @@ std::vector<std::string> changed_settings(const config::Config& a, const config:
 static std::unique_ptr<Clock> make_demo_clock(const config::Config& cfg, const Clock& base) {
     // Validated by the config layer; a demo clock runs at real speed from that instant.
     const auto& start = cfg.get_string("clock.start");
-    if (start.empty()) return nullptr;
+    if (start.empty())
+        return nullptr;
     auto t = parse_iso8601(start);
-    if (!t) return nullptr;
+    if (!t)
+        return nullptr;
     return std::make_unique<OffsetClock>(*t, base);
 }
 
@@ -102,7 +107,8 @@ int Daemon::run() {
     notifier_.ready();
     notifier_.status(status_line());
     bus_.publish("daemon", {{"state", "ready"}});
-    if (options_.on_ready) options_.on_ready();
+    if (options_.on_ready)
+        options_.on_ready();
     io_.run();
     spdlog::info("zipcatcherd stopped");
     return exit_code_;
@@ -114,7 +120,8 @@ void Daemon::wait_signals() {
     signals_.add(SIGINT);
     signals_.add(SIGHUP);
     signals_.async_wait([this](const boost::system::error_code& ec, int signo) {
-        if (ec) return;
+        if (ec)
+            return;
         if (signo == SIGHUP) {
             auto r = reload();
             if (r.result == protocol::Result::kSuccess)
@@ -130,19 +137,22 @@ void Daemon::wait_signals() {
 
 void Daemon::arm_watchdog() {
     const auto interval = notifier_.watchdog_interval();
-    if (!interval) return;
+    if (!interval)
+        return;
     // Ping at half the interval, as sd_watchdog_enabled(3) recommends. Running on the io_context,
     // a ping proves the event loop itself is not stuck.
     watchdog_timer_.expires_after(*interval / 2);
     watchdog_timer_.async_wait([this](const boost::system::error_code& ec) {
-        if (ec || stopping_) return;
+        if (ec || stopping_)
+            return;
         notifier_.watchdog();
         arm_watchdog();
     });
 }
 
 void Daemon::request_stop(const std::string& reason) {
-    if (stopping_) return;
+    if (stopping_)
+        return;
     stopping_ = true;
     spdlog::info("stopping ({})", reason);
     notifier_.stopping();
@@ -183,7 +193,8 @@ Response Daemon::reload() {
     if (!options_.log_level_override)
         if (auto level = parse_log_level(config_->get_string("log.level")))
             spdlog::set_level(*level);
-    if (control_) control_->set_limits(control_limits(*config_));
+    if (control_)
+        control_->set_limits(control_limits(*config_));
     notifier_.ready();
     notifier_.status(status_line());
     json args = {{"changed", changed}, {"restart_needed", restart_needed}};
@@ -192,7 +203,8 @@ Response Daemon::reload() {
                        (changed.size() == 1 ? " setting" : " settings") + " changed";
     if (!restart_needed.empty()) {
         text += "; restart to apply:";
-        for (const auto& n : restart_needed) text += " " + n;
+        for (const auto& n : restart_needed)
+            text += " " + n;
         for (const auto& n : restart_needed)
             spdlog::warn("config: {} changed; it takes effect on restart", n);
     }
@@ -210,17 +222,18 @@ json Daemon::status_json() const {
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started_steady_).count();
     const ControlStats stats = control_ ? control_->stats() : ControlStats{};
     json components = json::array();
-    components.push_back({{"name", "control"},
-                          {"state", stopping_ ? "stopping" : "running"},
-                          {"detail", fmt::format("{} client(s), {} watching", stats.clients,
-                                                 bus_.subscribers())}});
+    components.push_back(
+        {{"name", "control"},
+         {"state", stopping_ ? "stopping" : "running"},
+         {"detail", fmt::format("{} client(s), {} watching", stats.clients, bus_.subscribers())}});
     components.push_back(
         {{"name", "config"},
          {"state", last_reload_error_.empty() ? "loaded" : "reload-failed"},
          {"detail", last_reload_error_.empty() ? fmt::format("{} reload(s)", reloads_)
                                                : last_reload_error_}});
     json files = json::array();
-    for (const auto& f : config_->files_read()) files.push_back(f.string());
+    for (const auto& f : config_->files_read())
+        files.push_back(f.string());
     return {
         {"version", ZC_VERSION},
         {"pid", static_cast<long>(::getpid())},
@@ -254,12 +267,11 @@ json Daemon::status_json() const {
 void Daemon::register_commands() {
     dispatcher_.add(CommandSpec{"version", "daemon and protocol version", {}},
                     [](const protocol::Request&, std::shared_ptr<protocol::Responder> r) {
-                        r->reply(Response::success(
-                            std::string("zipcatcherd ") + ZC_VERSION,
-                            {{"version", ZC_VERSION},
-                             {"protocol", kProtocolVersion},
-                             {"boost", BOOST_LIB_VERSION},
-                             {"compiler", __VERSION__}}));
+                        r->reply(Response::success(std::string("zipcatcherd ") + ZC_VERSION,
+                                                   {{"version", ZC_VERSION},
+                                                    {"protocol", kProtocolVersion},
+                                                    {"boost", BOOST_LIB_VERSION},
+                                                    {"compiler", __VERSION__}}));
                     });
     dispatcher_.add(CommandSpec{"status", "uptime, components and their state, config summary", {}},
                     [this](const protocol::Request&, std::shared_ptr<protocol::Responder> r) {
@@ -269,8 +281,11 @@ void Daemon::register_commands() {
         CommandSpec{"config-get",
                     "the effective configuration, secrets redacted",
                     {ArgSpec{"name", ArgType::kString, false, "only this option", {}},
-                     ArgSpec{"origins", ArgType::kBoolean, false,
-                             "include where each value came from (default true)", {}}}},
+                     ArgSpec{"origins",
+                             ArgType::kBoolean,
+                             false,
+                             "include where each value came from (default true)",
+                             {}}}},
         [this](const protocol::Request& req, std::shared_ptr<protocol::Responder> r) {
             const bool origins = req.arguments.value("origins", true);
             json all = config_->to_json(origins);
@@ -289,7 +304,8 @@ void Daemon::register_commands() {
                     [this](const protocol::Request&, std::shared_ptr<protocol::Responder> r) {
                         r->reply(reload());
                     });
-    dispatcher_.add(CommandSpec{"shutdown", "stop the daemon gracefully",
+    dispatcher_.add(CommandSpec{"shutdown",
+                                "stop the daemon gracefully",
                                 {ArgSpec{"reason", ArgType::kString, false, "logged", {}}}},
                     [this](const protocol::Request& req, std::shared_ptr<protocol::Responder> r) {
                         const std::string reason =
@@ -309,19 +325,21 @@ void Daemon::register_commands() {
                         r->reply(Response::success(std::to_string(list.size()) + " commands",
                                                    {{"commands", std::move(list)}}));
                     });
-    dispatcher_.add(
-        CommandSpec{"watch",
-                    "stream events as JSON lines until the client disconnects",
-                    {ArgSpec{"events", ArgType::kStringList, false,
-                             "event names to receive (default: all)", {}}},
-                    true},
-        [](const protocol::Request& req, std::shared_ptr<protocol::Responder> r) {
-            std::vector<std::string> events;
-            if (auto it = req.arguments.find("events"); it != req.arguments.end())
-                events = it->get<std::vector<std::string>>();
-            r->reply(Response::success("watching", {{"events", events}}));
-            r->subscribe(std::move(events));
-        });
+    dispatcher_.add(CommandSpec{"watch",
+                                "stream events as JSON lines until the client disconnects",
+                                {ArgSpec{"events",
+                                         ArgType::kStringList,
+                                         false,
+                                         "event names to receive (default: all)",
+                                         {}}},
+                                true},
+                    [](const protocol::Request& req, std::shared_ptr<protocol::Responder> r) {
+                        std::vector<std::string> events;
+                        if (auto it = req.arguments.find("events"); it != req.arguments.end())
+                            events = it->get<std::vector<std::string>>();
+                        r->reply(Response::success("watching", {{"events", events}}));
+                        r->subscribe(std::move(events));
+                    });
 }
 
 }  // namespace zc::daemon

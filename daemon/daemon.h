@@ -20,13 +20,13 @@
 namespace zc::daemon {
 
 struct DaemonOptions {
-    config::LoadOptions load;  // re-used as is by reload
+    config::LoadOptions load;                       // re-used as is by reload
     std::optional<std::string> log_level_override;  // --log-level wins over the config
     std::function<void()> on_ready;                 // after READY=1 (background start-up)
 };
 
 class Daemon {
-public:
+  public:
     /// `initial` is the configuration main() already loaded and validated with `options.load`.
     Daemon(DaemonOptions options, config::Config initial, std::map<std::string, std::string> env);
     ~Daemon();
@@ -40,7 +40,7 @@ public:
     protocol::Response reload();
     void request_stop(const std::string& reason);
 
-private:
+  private:
     void register_commands();
     void wait_signals();
     void arm_watchdog();

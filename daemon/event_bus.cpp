@@ -14,7 +14,8 @@ void EventBus::publish(const std::string& event, nlohmann::json fields) {
     ++published_;
     // Subscribers that left are pruned here rather than on disconnect: no back-pointers needed.
     std::erase_if(subs_, [](const Subscription& s) { return s.sink.expired(); });
-    if (subs_.empty()) return;
+    if (subs_.empty())
+        return;
     auto line = make_line(event, std::move(fields));
     // Copy first: a sink may subscribe or drop others while we deliver.
     auto subs = subs_;
@@ -22,16 +23,18 @@ void EventBus::publish(const std::string& event, nlohmann::json fields) {
         if (!s.events.empty() &&
             std::find(s.events.begin(), s.events.end(), event) == s.events.end())
             continue;
-        if (auto sink = s.sink.lock()) sink->deliver(line);
+        if (auto sink = s.sink.lock())
+            sink->deliver(line);
     }
 }
 
 std::shared_ptr<const std::string> EventBus::make_line(const std::string& event,
-                                                      nlohmann::json fields) const {
+                                                       nlohmann::json fields) const {
     nlohmann::json j = nlohmann::json::object();
     j["event"] = event;
     j["time"] = format_iso8601(clock_.now());
-    for (auto& [k, v] : fields.items()) j[k] = std::move(v);
+    for (auto& [k, v] : fields.items())
+        j[k] = std::move(v);
     return std::make_shared<const std::string>(protocol::to_line(j));
 }
 

@@ -13,13 +13,13 @@
 namespace zc::daemon {
 
 class EventSink {
-public:
+  public:
     virtual ~EventSink() = default;
     virtual void deliver(const std::shared_ptr<const std::string>& line) = 0;
 };
 
 class EventBus {
-public:
+  public:
     explicit EventBus(const Clock& clock) : clock_(clock) {}
 
     /// `events` empty = every event.
@@ -35,7 +35,7 @@ public:
     std::size_t subscribers() const;
     std::uint64_t published() const { return published_; }
 
-private:
+  private:
     struct Subscription {
         std::weak_ptr<EventSink> sink;
         std::vector<std::string> events;

@@ -18,7 +18,8 @@ namespace {
 // program. Either way we must not steal it.
 bool socket_answers(const std::filesystem::path& path) {
     const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0) return false;
+    if (fd < 0)
+        return false;
     sockaddr_un addr{};
     addr.sun_family = AF_UNIX;
     std::strncpy(addr.sun_path, path.c_str(), sizeof(addr.sun_path) - 1);
@@ -48,8 +49,7 @@ InstanceGuard::InstanceGuard(const std::filesystem::path& socket_path)
         if (err == EWOULDBLOCK)
             throw std::runtime_error("another zipcatcherd is already running on " +
                                      socket_path.string());
-        throw std::runtime_error("cannot lock " + lock_path_.string() + ": " +
-                                 std::strerror(err));
+        throw std::runtime_error("cannot lock " + lock_path_.string() + ": " + std::strerror(err));
     }
     if (std::filesystem::exists(std::filesystem::symlink_status(socket_path))) {
         if (socket_answers(socket_path)) {
@@ -66,7 +66,8 @@ InstanceGuard::InstanceGuard(const std::filesystem::path& socket_path)
 }
 
 InstanceGuard::~InstanceGuard() {
-    if (fd_ < 0) return;
+    if (fd_ < 0)
+        return;
     // Unlink before unlocking: a new instance then always creates a fresh lock file.
     std::error_code ec;
     std::filesystem::remove(lock_path_, ec);

@@ -7,7 +7,7 @@
 namespace zc::daemon {
 
 class InstanceGuard {
-public:
+  public:
     /// Throws std::runtime_error with a message for the operator when another instance holds
     /// the socket, or when the lock cannot be taken.
     explicit InstanceGuard(const std::filesystem::path& socket_path);
@@ -18,7 +18,7 @@ public:
     /// True when a stale socket file was found and removed.
     bool removed_stale() const { return removed_stale_; }
 
-private:
+  private:
     std::filesystem::path lock_path_;
     int fd_ = -1;
     bool removed_stale_ = false;

@@ -1,11 +1,11 @@
 // zipcatcherd: the Zipcatcher daemon. See zipcatcherd(8) and docs/.
 #include <unistd.h>
 
+#include <spdlog/spdlog.h>
 #include <boost/program_options.hpp>
 #include <cstdio>
 #include <iostream>
 #include <optional>
-#include <spdlog/spdlog.h>
 
 #include "background.h"
 #include "config/config.h"
@@ -66,16 +66,21 @@ int main(int argc, char** argv) {
     config::LoadOptions load;
     load.environment = config::current_environment();
     load.is_root = ::geteuid() == 0;
-    if (vm.count("config")) load.config_file = vm["config"].as<std::string>();
-    if (vm.count("env-file")) load.env_file = vm["env-file"].as<std::string>();
+    if (vm.count("config"))
+        load.config_file = vm["config"].as<std::string>();
+    if (vm.count("env-file"))
+        load.env_file = vm["env-file"].as<std::string>();
     load.command_line = config::command_line_values(vm);
-    if (vm.count("socket")) load.command_line.emplace_back("control.socket", vm["socket"].as<std::string>());
+    if (vm.count("socket"))
+        load.command_line.emplace_back("control.socket", vm["socket"].as<std::string>());
     std::optional<std::string> level_override;
     if (vm.count("log-level")) {
         level_override = vm["log-level"].as<std::string>();
         if (!daemon::parse_log_level(*level_override)) {
-            std::fprintf(stderr, "zipcatcherd: --log-level \"%s\": expected trace, debug, info, "
-                                 "warn, error, critical or off\n", level_override->c_str());
+            std::fprintf(stderr,
+                         "zipcatcherd: --log-level \"%s\": expected trace, debug, info, "
+                         "warn, error, critical or off\n",
+                         level_override->c_str());
             return kExitUsage;
         }
         load.command_line.emplace_back("log.level", *level_override);
@@ -89,8 +94,10 @@ int main(int argc, char** argv) {
             return 1;
         }
         std::string files;
-        for (const auto& f : result.config->files_read()) files += " " + f.string();
-        std::printf("configuration OK (%s)\n", files.empty() ? "built-in defaults only" : files.substr(1).c_str());
+        for (const auto& f : result.config->files_read())
+            files += " " + f.string();
+        std::printf("configuration OK (%s)\n",
+                    files.empty() ? "built-in defaults only" : files.substr(1).c_str());
         return 0;
     }
     if (!result.ok()) {
@@ -102,17 +109,20 @@ int main(int argc, char** argv) {
     std::optional<daemon::Backgrounder> background;
     try {
         if (!vm.count("foreground"))
-            background.emplace(std::filesystem::path(cfg.get_string("paths.log_dir")) / "zipcatcherd.log");
+            background.emplace(std::filesystem::path(cfg.get_string("paths.log_dir")) /
+                               "zipcatcherd.log");
     } catch (const std::exception& e) {
         std::fprintf(stderr, "zipcatcherd: %s\n", e.what());
         return 1;
     }
 
-    const auto level = daemon::parse_log_level(cfg.get_string("log.level")).value_or(spdlog::level::info);
+    const auto level =
+        daemon::parse_log_level(cfg.get_string("log.level")).value_or(spdlog::level::info);
     daemon::setup_logging(load.environment, level);
     try {
         daemon::DaemonOptions options{load, level_override, nullptr};
-        if (background) options.on_ready = [&background] { background->ready(); };
+        if (background)
+            options.on_ready = [&background] { background->ready(); };
         daemon::Daemon d(std::move(options), std::move(cfg), load.environment);
         return d.run();
     } catch (const std::exception& e) {

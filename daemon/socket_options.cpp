@@ -23,8 +23,7 @@ SocketOptions socket_options(const config::Config& cfg) {
         struct group g {};
         struct group* found = nullptr;
         if (::getgrnam_r(group.c_str(), &g, buf.data(), buf.size(), &found) != 0 || !found)
-            throw std::runtime_error("control.socket_group = \"" + group +
-                                     "\": no such group");
+            throw std::runtime_error("control.socket_group = \"" + group + "\": no such group");
         out.group = found->gr_gid;
     }
     return out;

@@ -14,10 +14,10 @@ void Dispatcher::dispatch(const Request& request,
                           const std::shared_ptr<Responder>& responder) const {
     auto it = entries_.find(request.command);
     if (it == entries_.end()) {
-        responder->reply(Response{request.id, Result::kUnsupported,
-                                  "unknown command \"" + request.command +
-                                      "\" (list-commands shows the supported ones)",
-                                  nullptr});
+        responder->reply(Response{
+            request.id, Result::kUnsupported,
+            "unknown command \"" + request.command + "\" (list-commands shows the supported ones)",
+            nullptr});
         return;
     }
     if (auto problem = validate_arguments(it->second.spec, request.arguments)) {
@@ -36,7 +36,8 @@ void Dispatcher::dispatch(const Request& request,
 std::vector<CommandSpec> Dispatcher::specs() const {
     std::vector<CommandSpec> out;
     out.reserve(entries_.size());
-    for (const auto& [name, entry] : entries_) out.push_back(entry.spec);
+    for (const auto& [name, entry] : entries_)
+        out.push_back(entry.spec);
     return out;
 }
 

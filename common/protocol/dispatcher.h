@@ -15,7 +15,7 @@ namespace zc::protocol {
 /// Handed to a handler for one request; it may be kept to reply later (asynchronously).
 /// reply() may be called once; a streaming command then calls subscribe().
 class Responder {
-public:
+  public:
     virtual ~Responder() = default;
     virtual void reply(Response response) = 0;
     /// Streaming commands only: route events whose name is in `events` (empty = all) to the
@@ -26,7 +26,7 @@ public:
 using Handler = std::function<void(const Request&, std::shared_ptr<Responder>)>;
 
 class Dispatcher {
-public:
+  public:
     /// Throws std::logic_error when the name is taken (a programming error, found by tests).
     void add(CommandSpec spec, Handler handler);
     /// Validates and calls the handler; unknown commands get result 2 and bad arguments result 1,
@@ -36,7 +36,7 @@ public:
     std::vector<CommandSpec> specs() const;  // sorted by name
     bool has(const std::string& name) const { return entries_.count(name) != 0; }
 
-private:
+  private:
     struct Entry {
         CommandSpec spec;
         Handler handler;

@@ -3,10 +3,12 @@
 namespace zc::protocol {
 
 std::optional<std::string> LineFramer::next() {
-    if (overflowed_) return std::nullopt;
+    if (overflowed_)
+        return std::nullopt;
     const auto nl = buffer_.find('\n', start_);
     if (nl == std::string::npos) {
-        if (buffer_.size() - start_ > max_) overflowed_ = true;
+        if (buffer_.size() - start_ > max_)
+            overflowed_ = true;
         if (start_ > 0 && start_ == buffer_.size()) {
             buffer_.clear();
             start_ = 0;
@@ -14,7 +16,8 @@ std::optional<std::string> LineFramer::next() {
         return std::nullopt;
     }
     std::size_t end = nl;
-    if (end > start_ && buffer_[end - 1] == '\r') --end;
+    if (end > start_ && buffer_[end - 1] == '\r')
+        --end;
     if (end - start_ > max_) {
         overflowed_ = true;
         return std::nullopt;

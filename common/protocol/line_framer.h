@@ -10,7 +10,7 @@
 namespace zc::protocol {
 
 class LineFramer {
-public:
+  public:
     explicit LineFramer(std::size_t max_line_bytes) : max_(max_line_bytes) {}
 
     void feed(std::string_view bytes) { buffer_.append(bytes); }
@@ -23,7 +23,7 @@ public:
     bool overflowed() const { return overflowed_; }
     std::size_t buffered() const { return buffer_.size() - start_; }
 
-private:
+  private:
     std::size_t max_;
     std::string buffer_;
     std::size_t start_ = 0;  // consumed prefix, compacted lazily

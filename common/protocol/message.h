@@ -1,5 +1,6 @@
 #pragma once
-// The control channel's messages: newline-delimited JSON, one object per line (docs/control-api.md).
+// The control channel's messages: newline-delimited JSON, one object per line
+// (docs/control-api.md).
 //   request  {"id":…, "command":"status", "arguments":{…}}
 //   response {"id":…, "result":0|1|2|3, "text":"…", "arguments":{…}}
 //   event    {"event":"…", "time":"…", …}
