@@ -45,13 +45,21 @@ void log_diagnostics(const std::vector<config::Diagnostic>& diags) {
     }
 }
 
+bool same_value(const config::Value& a, const config::Value& b) {
+    // Unset numbers are NaN, and NaN != NaN: unset on both sides is no change.
+    if (const auto* x = std::get_if<double>(&a))
+        if (const auto* y = std::get_if<double>(&b))
+            return *x == *y || (*x != *x && *y != *y);
+    return a == b;
+}
+
 // Names of settings whose effective value differs; secrets compare by value but are reported by
 // name only.
 std::vector<std::string> changed_settings(const config::Config& a, const config::Config& b) {
     std::vector<std::string> out;
     for (const auto& s : b.settings()) {
         const auto& old = a.setting(s.name);
-        if (old.value != s.value)
+        if (!same_value(old.value, s.value))
             out.push_back(s.name);
     }
     return out;
