@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 #include <boost/version.hpp>
 #include <csignal>
+#include <utility>
 
 #include "logging.h"
 #include "socket_options.h"
@@ -23,6 +24,7 @@ namespace {
 
 constexpr int kProtocolVersion = 1;
 constexpr auto kStopGrace = std::chrono::milliseconds(2000);
+constexpr auto kServiceStopGrace = std::chrono::milliseconds(5000);
 
 std::string join_diagnostics(const std::vector<config::Diagnostic>& diags) {
     std::string out;
@@ -88,10 +90,14 @@ Daemon::Daemon(DaemonOptions options, config::Config initial,
       bus_(*clock_),
       signals_(io_),
       watchdog_timer_(io_),
+      stop_timer_(io_),
       notifier_(env_),
+      context_{io_, *clock_, bus_, dispatcher_, [this] { return config_; }},
       started_(clock_->now()),
       started_steady_(std::chrono::steady_clock::now()) {
     register_commands();
+    for (const auto& make : service_factories())
+        services_.push_back(make(context_));
 }
 
 Daemon::~Daemon() = default;
@@ -110,6 +116,10 @@ int Daemon::run() {
     if (demo_clock_)
         spdlog::info("clock: demo time starts at {}", config_->get_string("clock.start"));
 
+    for (auto& service : services_) {
+        service->start();
+        spdlog::info("{}: started", service->name());
+    }
     wait_signals();
     arm_watchdog();
     notifier_.ready();
@@ -171,9 +181,44 @@ void Daemon::request_stop(const std::string& reason) {
         io_.stop();
         return;
     }
-    control_->stop(kStopGrace, [this] {
-        guard_.reset();
-        io_.stop();
+    // Services first (they may still publish or reply), then the control socket. A service
+    // that does not finish within kServiceStopGrace is abandoned: stopping must always end.
+    auto finish = std::make_shared<std::function<void()>>([this] {
+        control_->stop(kStopGrace, [this] {
+            guard_.reset();
+            io_.stop();
+        });
+    });
+    auto once = [finish] {
+        if (auto f = std::exchange(*finish, nullptr))
+            f();
+    };
+    stop_timer_.expires_after(kServiceStopGrace);
+    stop_timer_.async_wait([once](const boost::system::error_code& ec) {
+        if (!ec) {
+            spdlog::warn(
+                "services did not stop within {} s; stopping anyway",
+                std::chrono::duration_cast<std::chrono::seconds>(kServiceStopGrace).count());
+            once();
+        }
+    });
+    stop_services(0, [this, once] {
+        stop_timer_.cancel();
+        once();
+    });
+}
+
+void Daemon::stop_services(std::size_t index, std::function<void()> done) {
+    if (index >= services_.size()) {
+        done();
+        return;
+    }
+    // In reverse start order.
+    auto& service = services_[services_.size() - 1 - index];
+    service->stop([this, index, done = std::move(done)]() mutable {
+        asio::post(io_, [this, index, done = std::move(done)]() mutable {
+            stop_services(index + 1, std::move(done));
+        });
     });
 }
 

@@ -15,6 +15,7 @@
 #include "instance_guard.h"
 #include "protocol/dispatcher.h"
 #include "sd_notify.h"
+#include "service.h"
 #include "time/clock.h"
 
 namespace zc::daemon {
@@ -44,7 +45,7 @@ class Daemon {
     void register_commands();
     void wait_signals();
     void arm_watchdog();
-    void apply_limits(const config::Config& cfg);
+    void stop_services(std::size_t index, std::function<void()> done);
     nlohmann::json status_json() const;
     std::string status_line() const;
 
@@ -62,7 +63,10 @@ class Daemon {
     std::unique_ptr<ControlServer> control_;
     boost::asio::signal_set signals_;
     boost::asio::steady_timer watchdog_timer_;
+    boost::asio::steady_timer stop_timer_;
     SdNotifier notifier_;
+    ServiceContext context_;
+    std::vector<std::unique_ptr<Service>> services_;
 
     UtcTime started_;
     std::chrono::steady_clock::time_point started_steady_;
