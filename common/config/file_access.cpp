@@ -65,8 +65,17 @@ std::optional<unsigned> mode_bits(const std::filesystem::path& path) {
 }
 
 std::optional<unsigned> group_other_mode_bits(const std::filesystem::path& path) {
-    const auto m = mode_bits(path);
-    return m ? std::optional<unsigned>(*m & 077u) : std::nullopt;
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) {
+        return std::nullopt;
+    }
+    unsigned bits = static_cast<unsigned>(st.st_mode) & 077u;
+    // The packaged layout is root:zipcatcher 0640: readable by the daemon's own group only.
+    // That group is the daemon, not "others", so read access for it is no exposure.
+    if (st.st_gid == ::getegid()) {
+        bits &= ~040u;
+    }
+    return bits;
 }
 
 }  // namespace zc::config

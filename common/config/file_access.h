@@ -18,6 +18,8 @@ struct FileText {
 FileText read_text_file(const std::filesystem::path& path);
 
 /// st_mode & 077 of the file (0 = private), nullopt when stat fails.
+/// Permission bits through which someone other than the owner and the daemon can reach the file:
+/// group and other bits, except group-read when the file's group is our effective group.
 std::optional<unsigned> group_other_mode_bits(const std::filesystem::path& path);
 /// Full permission bits (st_mode & 07777), for messages.
 std::optional<unsigned> mode_bits(const std::filesystem::path& path);

@@ -329,7 +329,7 @@ class Loader {
         }
         warn(
             fmt::format("{} holds secrets ({}) but is accessible by group or others (mode {:04o}); "
-                        "run: chmod 600 {}",
+                        "run: chmod 600 {} (or 640 with the daemon's group)",
                         path.string(), list, mode_bits(path).value_or(0), path.string()));
     }
 
