@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -28,6 +29,27 @@ bool socket_answers(const std::filesystem::path& path) {
     return ok;
 }
 
+// The socket's directory is created private (0750) when missing. An existing one must belong
+// to us or to root: a directory someone else made in advance (e.g. /tmp/zipcatcher-<uid> on a
+// machine without XDG_RUNTIME_DIR) would let them replace our socket.
+void ensure_socket_dir(const std::filesystem::path& dir) {
+    std::error_code ec;
+    if (!std::filesystem::exists(dir, ec)) {
+        std::filesystem::create_directories(dir.parent_path(), ec);
+        if (::mkdir(dir.c_str(), 0750) != 0 && errno != EEXIST)
+            throw std::runtime_error("cannot create " + dir.string() + ": " + std::strerror(errno));
+    }
+    struct stat st {};
+    if (::lstat(dir.c_str(), &st) != 0)
+        throw std::runtime_error("cannot use " + dir.string() + ": " + std::strerror(errno));
+    if (!S_ISDIR(st.st_mode))
+        throw std::runtime_error(dir.string() + " is not a directory");
+    if (st.st_uid != ::geteuid() && st.st_uid != 0)
+        throw std::runtime_error("refusing the socket directory " + dir.string() +
+                                 ": it belongs to uid " + std::to_string(st.st_uid) +
+                                 ", not to this user");
+}
+
 }  // namespace
 
 InstanceGuard::InstanceGuard(const std::filesystem::path& socket_path)
@@ -37,7 +59,7 @@ InstanceGuard::InstanceGuard(const std::filesystem::path& socket_path)
                                  std::to_string(sizeof(sockaddr_un{}.sun_path) - 1) +
                                  " bytes): " + socket_path.string());
     std::error_code ec;
-    std::filesystem::create_directories(socket_path.parent_path(), ec);
+    ensure_socket_dir(socket_path.parent_path());
     fd_ = ::open(lock_path_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
     if (fd_ < 0)
         throw std::runtime_error("cannot open lock file " + lock_path_.string() + ": " +

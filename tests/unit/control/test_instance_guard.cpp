@@ -1,4 +1,5 @@
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -62,4 +63,30 @@ TEST_CASE("the lock is released with the guard") {
     { InstanceGuard g(sock); }
     CHECK_FALSE(std::filesystem::exists(sock.string() + ".lock"));
     CHECK_NOTHROW(InstanceGuard(sock));
+}
+
+TEST_CASE("a missing socket directory is created private") {
+    zc::test::TempDir dir;
+    const auto sock = dir / "run/zipcatcher/c.sock";
+    InstanceGuard g(sock);
+    struct stat st {};
+    REQUIRE(::stat((dir / "run/zipcatcher").c_str(), &st) == 0);
+    CHECK((st.st_mode & 0777) == (0750 & ~[] {
+              const mode_t m = ::umask(0);
+              ::umask(m);
+              return m;
+          }()));
+}
+
+TEST_CASE("a socket directory owned by another user is refused") {
+    if (::geteuid() != 0) {
+        WARN("needs root to create a directory owned by someone else; skipped");
+        return;
+    }
+    zc::test::TempDir dir;
+    const auto foreign = dir / "foreign";
+    REQUIRE(::mkdir(foreign.c_str(), 0777) == 0);
+    REQUIRE(::chown(foreign.c_str(), 65534, 65534) == 0);
+    CHECK_THROWS_WITH(InstanceGuard(foreign / "c.sock"),
+                      Catch::Contains("belongs to uid 65534, not to this user"));
 }
