@@ -1,12 +1,13 @@
 // The list of capabilities zipcatcherd runs. Adding one is one line here plus its own files.
+#include "gallery_service.h"
 #include "service.h"
 
 namespace zc::daemon {
 
 std::vector<ServiceFactory> service_factories() {
     return {
-        // Capabilities register here, e.g.:
-        // [](ServiceContext& ctx) { return std::make_unique<GalleryService>(ctx); },
+        // Capabilities register here, one line each.
+        [](ServiceContext& ctx) { return std::make_unique<GalleryService>(ctx); },
     };
 }
 
