@@ -47,7 +47,8 @@ std::vector<double> round_trips(const std::string& sock, int n) {
         const auto t0 = Clock::now();
         auto r = c.call("status");
         const auto t1 = Clock::now();
-        if (r.result != zc::protocol::Result::kSuccess) throw std::runtime_error(r.text);
+        if (r.result != zc::protocol::Result::kSuccess)
+            throw std::runtime_error(r.text);
         us.push_back(std::chrono::duration<double, std::micro>(t1 - t0).count());
     }
     return us;
@@ -68,7 +69,8 @@ int main(int argc, char** argv) {
         const std::string state = (dir / "state").string(), log = (dir / "log").string();
         ::execl(ZC_DAEMON_BIN, ZC_DAEMON_BIN, "--foreground", "--log-level", "warn", "--config",
                 conf.c_str(), "--socket", sock.c_str(), "--paths.state_dir", state.c_str(),
-                "--paths.log_dir", log.c_str(), static_cast<char*>(nullptr));
+                "--paths.log_dir", log.c_str(), "--http.enabled", "false",
+                static_cast<char*>(nullptr));
         ::_exit(127);
     }
     for (int i = 0; i < 2000 && !std::filesystem::exists(sock); ++i)
@@ -87,10 +89,12 @@ int main(int argc, char** argv) {
     const auto t1 = Clock::now();
     for (int i = 0; i < clients; ++i)
         threads.emplace_back([&, i] { lat[i] = round_trips(sock, per_client); });
-    for (auto& t : threads) t.join();
+    for (auto& t : threads)
+        t.join();
     const double many_s = std::chrono::duration<double>(Clock::now() - t1).count();
     std::vector<double> all;
-    for (auto& v : lat) all.insert(all.end(), v.begin(), v.end());
+    for (auto& v : lat)
+        all.insert(all.end(), v.begin(), v.end());
 
     std::this_thread::sleep_for(std::chrono::milliseconds(500));
     const long rss_idle = rss_kib(pid);
@@ -101,7 +105,8 @@ int main(int argc, char** argv) {
     std::printf("control API round trip (status), %d clients x %d requests at once:\n", clients,
                 per_client);
     std::printf("  p50 %.1f us  p99 %.1f us  max %.1f us  (%.0f req/s)\n", percentile(all, 0.5),
-                percentile(all, 0.99), percentile(all, 1.0), static_cast<double>(all.size()) / many_s);
+                percentile(all, 0.99), percentile(all, 1.0),
+                static_cast<double>(all.size()) / many_s);
     std::printf("zipcatcherd RSS: %.1f MB at start, %.1f MB idle after the load\n",
                 static_cast<double>(rss_start) / 1024.0, static_cast<double>(rss_idle) / 1024.0);
     std::printf("goals: p99 <= 1000 us (1 client): %s; idle RSS <= 10 MB: %s\n",

@@ -1,7 +1,13 @@
 #pragma once
 // Starts the real zipcatcherd in a private temporary world (its own socket, config and XDG
 // directories) and runs the real zipcatcher against it.
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
@@ -36,6 +42,22 @@ class DaemonHarness {
     const std::filesystem::path& dir() const { return dir_.path(); }
     Env& env() { return env_; }
 
+    /// A port on 127.0.0.1 that was free a moment ago: every daemon of a test gets its own
+    /// gallery port, so that tests can run in parallel (the default is 0.0.0.0:8000).
+    static unsigned short free_port() {
+        const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        sockaddr_in a{};
+        a.sin_family = AF_INET;
+        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        socklen_t len = sizeof a;
+        unsigned short port = 0;
+        if (::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0 &&
+            ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) == 0)
+            port = ntohs(a.sin_port);
+        ::close(fd);
+        return port;
+    }
+
     std::vector<std::string> daemon_args(std::vector<std::string> extra = {}) const {
         // Explicit directories: tests run as root in CI, and must not touch /var.
         std::vector<std::string> a{"--foreground",
@@ -47,6 +69,10 @@ class DaemonHarness {
                                    (dir_ / "state").string(),
                                    "--paths.log_dir",
                                    (dir_ / "log").string()};
+        if (std::find(extra.begin(), extra.end(), "--http.bind") == extra.end()) {
+            a.push_back("--http.bind");
+            a.push_back("127.0.0.1:" + std::to_string(http_port_));
+        }
         a.insert(a.end(), extra.begin(), extra.end());
         return a;
     }
@@ -84,6 +110,7 @@ class DaemonHarness {
 
   private:
     TempDir dir_;
+    unsigned short http_port_ = free_port();
     Env env_;
     std::unique_ptr<Child> daemon_;
 };
