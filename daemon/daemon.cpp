@@ -248,6 +248,8 @@ Response Daemon::reload() {
             spdlog::set_level(*level);
     if (control_)
         control_->set_limits(control_limits(*config_));
+    for (auto& service : services_)
+        service->reconfigure(*config_);
     notifier_.ready();
     notifier_.status(status_line());
     json args = {{"changed", changed}, {"restart_needed", restart_needed}};
@@ -284,6 +286,13 @@ json Daemon::status_json() const {
          {"state", last_reload_error_.empty() ? "loaded" : "reload-failed"},
          {"detail", last_reload_error_.empty() ? fmt::format("{} reload(s)", reloads_)
                                                : last_reload_error_}});
+    for (const auto& service : services_) {
+        auto st = service->status();
+        components.push_back({{"name", service->name()},
+                              {"state", st.state},
+                              {"detail", st.detail},
+                              {"data", st.data}});
+    }
     json files = json::array();
     for (const auto& f : config_->files_read())
         files.push_back(f.string());

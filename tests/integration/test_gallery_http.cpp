@@ -1,5 +1,6 @@
 // The gallery over real HTTP against the real zipcatcherd: every route and status code of the
 // contract, auth, rate limit, TLS and the access log.
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -265,4 +266,14 @@ TEST_CASE("gallery: access log has one line per request and no token") {
     CHECK(text.find("POST /gallery/upload 401") != std::string::npos);
     CHECK(text.find(kToken) == std::string::npos);
     CHECK(std::count(text.begin(), text.end(), '\n') == 3);
+}
+
+TEST_CASE("gallery: status lists the gallery component") {
+    GalleryDaemon d;
+    auto j = d.h.cli_json({"status"});
+    const auto& comps = j["arguments"]["components"];
+    auto it = std::find_if(comps.begin(), comps.end(),
+                           [](const nlohmann::json& c) { return c["name"] == "gallery"; });
+    REQUIRE(it != comps.end());
+    CHECK_FALSE((*it)["state"].get<std::string>().empty());
 }
