@@ -92,7 +92,7 @@ Daemon::Daemon(DaemonOptions options, config::Config initial,
       watchdog_timer_(io_),
       stop_timer_(io_),
       notifier_(env_),
-      context_{io_, *clock_, bus_, dispatcher_, [this] { return config_; }},
+      context_{io_, *clock_, bus_, dispatcher_, predictions_, [this] { return config_; }},
       started_(clock_->now()),
       started_steady_(std::chrono::steady_clock::now()) {
     register_commands();
@@ -103,6 +103,9 @@ Daemon::Daemon(DaemonOptions options, config::Config initial,
 Daemon::~Daemon() = default;
 
 int Daemon::run() {
+    // Before the socket exists: a client that sees the socket may signal us at once, and an
+    // unregistered SIGTERM would kill the process instead of stopping it cleanly.
+    wait_signals();
     const std::filesystem::path socket_path = config_->get_string("control.socket");
     guard_ = std::make_unique<InstanceGuard>(socket_path);
     if (guard_->removed_stale())
@@ -120,7 +123,6 @@ int Daemon::run() {
         service->start();
         spdlog::info("{}: started", service->name());
     }
-    wait_signals();
     arm_watchdog();
     notifier_.ready();
     notifier_.status(status_line());

@@ -58,6 +58,7 @@ class Daemon {
     std::unique_ptr<Clock> demo_clock_;
     const Clock* clock_ = &system_clock_;
     EventBus bus_;
+    PredictionHub predictions_;
     protocol::Dispatcher dispatcher_;
     std::unique_ptr<InstanceGuard> guard_;
     std::unique_ptr<ControlServer> control_;

@@ -11,6 +11,7 @@
 
 #include "config/config.h"
 #include "event_bus.h"
+#include "prediction_hub.h"
 #include "protocol/dispatcher.h"
 #include "time/clock.h"
 
@@ -21,6 +22,7 @@ struct ServiceContext {
     const Clock& clock;
     EventBus& bus;
     protocol::Dispatcher& dispatcher;  // add commands in the constructor, not later
+    PredictionHub& predictions;        // the flight pipeline publishes, others listen
     /// The configuration in force now (it changes on reload; keep a copy where a stable view
     /// is needed).
     std::function<std::shared_ptr<const config::Config>()> config;

@@ -1,5 +1,6 @@
 // The list of capabilities zipcatcherd runs. Adding one is one line here plus its own files.
 #include "gallery_service.h"
+#include "seestar_service.h"
 #include "service.h"
 
 namespace zc::daemon {
@@ -8,6 +9,7 @@ std::vector<ServiceFactory> service_factories() {
     return {
         // Capabilities register here, one line each.
         [](ServiceContext& ctx) { return std::make_unique<GalleryService>(ctx); },
+        [](ServiceContext& ctx) { return std::make_unique<SeestarService>(ctx); },
     };
 }
 

@@ -1,0 +1,150 @@
+// Capture scheduling against the simulator: recordings start and stop within ±100 ms of plan
+// (measured on the simulator's log), overlapping captures merge, cancelled predictions never
+// record, and the Sun is refused without the filter confirmation.
+#include <catch2/catch.hpp>
+
+#include "capture_scheduler.h"
+#include "rig.h"
+
+using namespace zc;
+using namespace zc::test;
+using std::chrono::milliseconds;
+using zc::daemon::CaptureOptions;
+using zc::daemon::CaptureScheduler;
+using zc::seestar::Level;
+using zc::seestar::Prediction;
+using zc::seestar::Target;
+
+namespace {
+
+struct CaptureRig : Rig {
+    explicit CaptureRig(CaptureOptions co = options()) {
+        scheduler = std::make_unique<CaptureScheduler>(
+            io, clock, session, co, [this](const nlohmann::json& e) { events.push_back(e); });
+        on_ready = [this] { scheduler->on_scope_ready(); };
+        on_lost = [this](const std::string& why) { scheduler->on_scope_lost(why); };
+        session->start();
+        REQUIRE(wait_ready());
+    }
+    ~CaptureRig() { scheduler.reset(); }
+    static CaptureOptions options() {
+        CaptureOptions co;
+        co.pre = milliseconds(1000);
+        co.post = milliseconds(1000);
+        co.prepare_lead = milliseconds(1500);
+        return co;
+    }
+    std::vector<std::string> states_of(const std::string& id) const {
+        std::vector<std::string> out;
+        for (const auto& e : events)
+            if (e.value("id", std::string()) == id)
+                out.push_back(e["state"].get<std::string>());
+        return out;
+    }
+    static double error_ms(std::chrono::system_clock::time_point actual, UtcTime planned) {
+        return std::chrono::duration<double, std::milli>(
+                   std::chrono::time_point_cast<Duration>(actual) - planned)
+            .count();
+    }
+    std::unique_ptr<CaptureScheduler> scheduler;
+    std::vector<nlohmann::json> events;
+};
+
+}  // namespace
+
+TEST_CASE("a scheduled capture starts and stops within 100 ms of plan") {
+    CaptureRig rig;
+    const auto start = rig.clock.now() + milliseconds(2500);  // after the view is prepared
+    const auto id = rig.scheduler->add_capture(Target::kMoon, start, milliseconds(1500), false);
+    REQUIRE(rig.wait([&] { return rig.scheduler->find(id)->state == "recorded"; }, 8));
+    const auto starts = rig.sim.log_of("start_record_avi");
+    const auto stops = rig.sim.log_of("stop_record_avi");
+    REQUIRE(starts.size() == 1);
+    REQUIRE(stops.size() == 1);
+    const double e1 = CaptureRig::error_ms(starts[0].time, start);
+    const double e2 = CaptureRig::error_ms(stops[0].time, start + milliseconds(1500));
+    WARN("start error " << e1 << " ms, stop error " << e2 << " ms");
+    CHECK(std::abs(e1) < 100);
+    CHECK(std::abs(e2) < 100);
+    // The view was put in place early, before the start.
+    const auto views = rig.sim.log_of("iscope_start_view");
+    REQUIRE(views.size() >= 1);
+    CHECK(views[0].time < starts[0].time);
+    CHECK(rig.states_of(id) ==
+          std::vector<std::string>{"scheduled", "preparing", "started", "recorded"});
+    CHECK(rig.sim.device()["files"] == 1);
+}
+
+TEST_CASE("predictions drive captures: buffers, levels, merging, re-timing") {
+    CaptureRig rig;
+    const auto t = rig.clock.now() + milliseconds(3000);
+    std::vector<Prediction> p = {{"a", Target::kMoon, Level::kHigh, t},
+                                 {"b", Target::kMoon, Level::kHigh, t + milliseconds(1200)},
+                                 {"low", Target::kMoon, Level::kLow, t + milliseconds(6000)}};
+    rig.scheduler->set_predictions(p);
+    CHECK(rig.scheduler->find("low") == nullptr);  // below seestar.capture_level
+    // Re-timed: b moves 300 ms later, so the merged window stops at t + 1.5 s + post.
+    p[1].closest_approach = t + milliseconds(1500);
+    rig.scheduler->set_predictions(p);
+    CHECK(rig.states_of("b") == std::vector<std::string>{"scheduled", "retimed"});
+    REQUIRE(rig.wait([&] { return rig.scheduler->find("b")->state == "recorded"; }, 10));
+    CHECK(rig.scheduler->find("a")->state == "recorded");
+    const auto starts = rig.sim.log_of("start_record_avi");
+    const auto stops = rig.sim.log_of("stop_record_avi");
+    REQUIRE(starts.size() == 1);  // one merged recording, never two at once
+    REQUIRE(stops.size() == 1);
+    CHECK(std::abs(CaptureRig::error_ms(starts[0].time, t - milliseconds(1000))) < 100);
+    CHECK(std::abs(CaptureRig::error_ms(stops[0].time, t + milliseconds(2500))) < 100);
+    CHECK(rig.scheduler->find("a")->window == "a+b");
+}
+
+TEST_CASE("a prediction that goes away is cancelled and never recorded") {
+    CaptureRig rig;
+    const auto t = rig.clock.now() + milliseconds(2500);
+    rig.scheduler->set_predictions({{"gone", Target::kMoon, Level::kHigh, t}});
+    rig.wait([] { return false; }, 0.5);
+    rig.scheduler->set_predictions({});
+    CHECK(rig.scheduler->find("gone")->state == "cancelled");
+    rig.wait([] { return false; }, 3);
+    CHECK(rig.sim.log_of("start_record_avi").empty());
+    CHECK(rig.states_of("gone") == std::vector<std::string>{"scheduled", "cancelled"});
+}
+
+TEST_CASE("an operator capture can be cancelled while it records") {
+    CaptureRig rig;
+    const auto id = rig.scheduler->add_capture(Target::kMoon, rig.clock.now() + milliseconds(300),
+                                               milliseconds(5000), false);
+    REQUIRE(rig.wait([&] { return rig.sim.device()["recording"] == true; }, 5));
+    REQUIRE(rig.scheduler->cancel(id));
+    REQUIRE(rig.wait([&] { return rig.sim.device()["recording"] == false; }, 2));
+    CHECK(rig.scheduler->find(id)->state == "cancelled");
+}
+
+TEST_CASE("sun captures are refused without the solar filter confirmation") {
+    CaptureRig rig;
+    const auto t = rig.clock.now() + milliseconds(1500);
+    rig.scheduler->set_predictions({{"sun1", Target::kSun, Level::kHigh, t}});
+    REQUIRE(rig.wait([&] { return rig.scheduler->find("sun1")->state == "missed"; }, 4));
+    CHECK(rig.scheduler->find("sun1")->reason.find("solar filter") != std::string::npos);
+    for (const auto& e : rig.sim.log_of("iscope_start_view"))
+        CHECK(e.params["mode"] != "sun");
+    CHECK(rig.sim.log_of("start_record_avi").empty());
+
+    // With --solar-filter-on the operator's capture goes ahead.
+    const auto id = rig.scheduler->add_capture(Target::kSun, rig.clock.now() + milliseconds(200),
+                                               milliseconds(500), true);
+    REQUIRE(rig.wait([&] { return rig.scheduler->find(id)->state == "recorded"; }, 8));
+}
+
+TEST_CASE("link lost mid-capture: the recording resumes or is stopped after reconnect") {
+    CaptureRig rig;
+    const auto id = rig.scheduler->add_capture(Target::kMoon, rig.clock.now() + milliseconds(300),
+                                               milliseconds(3000), false);
+    REQUIRE(rig.wait([&] { return rig.sim.device()["recording"] == true; }, 5));
+    rig.sim.drop_all();
+    REQUIRE(rig.wait([&] { return rig.readies >= 2; }, 5));
+    REQUIRE(rig.wait([&] { return rig.scheduler->find(id)->state == "recorded"; }, 6));
+    CHECK(rig.scheduler->find(id)->interrupted);
+    // Nothing left running.
+    CHECK(rig.wait([&] { return rig.sim.device()["recording"] == false; }, 2));
+}
