@@ -16,6 +16,10 @@ void print_event(const json& e) {
     for (const auto& [k, v] : e.items()) {
         if (k == "time" || k == "event")
             continue;
+        // A `prediction` event carries the whole candidate (docs/transit-model.md schema) for
+        // --json; the line shows its summary fields only.
+        if (k == "candidate" && v.is_object())
+            continue;
         line += "  " + k + "=" + (v.is_string() ? v.get<std::string>() : v.dump());
     }
     std::printf("%s\n", line.c_str());

@@ -136,7 +136,7 @@ constexpr std::string_view kScript = R"JS('use strict';
   }
 
   async function load() {
-    const res = await fetch('/gallery/list', { cache: 'no-store' });
+    const res = await fetch('/gallery/list', { cache: 'no-cache' });
     images = res.ok ? await res.json() : [];
     render();
   }

@@ -5,6 +5,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <nlohmann/json.hpp>
 
@@ -22,6 +24,12 @@ HttpReply json_error(unsigned status, const std::string& text) {
     HttpReply r;
     r.status = status;
     r.body = json{{"error", text}}.dump();
+    return r;
+}
+
+HttpReply too_large_error(std::uint64_t limit) {
+    auto r = json_error(413, fmt::format("File too large. Maximum size is {} MB", limit >> 20));
+    r.close = true;  // the body stays unread
     return r;
 }
 
@@ -45,10 +53,17 @@ Match match(std::string_view path) {
         return {Route::kDelete, std::string(path.substr(16))};
     if (path.starts_with("/gallery/update/"))
         return {Route::kUpdate, std::string(path.substr(16))};
+    // Only a path of the exact image shape is an image route: anything else under /gallery/
+    // (say /gallery/../.env) is 404 for every method, never a 405 that hints at a route.
+    const auto image = [](std::string_view rel) -> Match {
+        if (!gallery::parse_client_path(rel))
+            return {};
+        return {Route::kImage, std::string(rel)};
+    };
     if (path.starts_with("/static/gallery/"))
-        return {Route::kImage, std::string(path.substr(8))};
+        return image(path.substr(8));
     if (path.starts_with("/gallery/"))
-        return {Route::kImage, std::string(path.substr(1))};
+        return image(path.substr(1));
     if (find_asset(path))
         return {Route::kAsset, std::string(path)};
     return {};
@@ -101,6 +116,77 @@ gallery::Fields known_fields(const std::map<std::string, std::string>& all) {
         if (auto it = all.find(f); it != all.end())
             out[f] = it->second;
     return out;
+}
+
+bool iequals(std::string_view a, std::string_view b) {
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+               return std::tolower(static_cast<unsigned char>(x)) ==
+                      std::tolower(static_cast<unsigned char>(y));
+           });
+}
+
+std::string_view trim(std::string_view s) {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
+        s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
+        s.remove_suffix(1);
+    return s;
+}
+
+// Calls fn(element) for each comma-separated element of a header list, trimmed, empty ones
+// skipped.
+template <class Fn>
+void for_each_element(std::string_view list, Fn fn) {
+    while (!list.empty()) {
+        const auto comma = list.find(',');
+        const auto item = trim(list.substr(0, comma));
+        if (!item.empty())
+            fn(item);
+        if (comma == std::string_view::npos)
+            break;
+        list.remove_prefix(comma + 1);
+    }
+}
+
+// Accept-Encoding (RFC 9110 12.5.3): gzip when "gzip" (or "x-gzip", or "*" without an explicit
+// gzip) is listed with a q-value above 0.
+bool accepts_gzip(std::string_view accept_encoding) {
+    std::optional<bool> gzip, star;
+    for_each_element(accept_encoding, [&](std::string_view item) {
+        const auto semi = item.find(';');
+        const auto coding = trim(item.substr(0, semi));
+        bool acceptable = true;
+        if (semi != std::string_view::npos) {
+            auto params = item.substr(semi + 1);
+            while (!params.empty()) {
+                const auto next = params.find(';');
+                const auto param = trim(params.substr(0, next));
+                if (param.size() >= 2 && (param[0] == 'q' || param[0] == 'Q') && param[1] == '=')
+                    // "0", "0.", "0.0", "0.00", "0.000": not acceptable; anything else is.
+                    acceptable = param.find_first_not_of("0.", 2) != std::string_view::npos ||
+                                 param.size() == 2;
+                if (next == std::string_view::npos)
+                    break;
+                params.remove_prefix(next + 1);
+            }
+        }
+        if (iequals(coding, "gzip") || iequals(coding, "x-gzip"))
+            gzip = acceptable;
+        else if (coding == "*")
+            star = acceptable;
+    });
+    return gzip.value_or(star.value_or(false));
+}
+
+// If-None-Match (RFC 9110 13.1.2): "*" or any listed tag equal to `etag` by the weak comparison.
+bool none_match(std::string_view if_none_match, std::string_view etag) {
+    bool hit = false;
+    for_each_element(if_none_match, [&](std::string_view tag) {
+        if (tag.starts_with("W/"))
+            tag.remove_prefix(2);
+        hit = hit || tag == "*" || tag == etag;
+    });
+    return hit;
 }
 
 std::string http_date(time_t t) {
@@ -201,8 +287,7 @@ RoutePlan GalleryRouter::plan(const RequestHeader& h, const std::string& remote)
         p.body_limit = max_upload_;
     }
     if (length > p.body_limit)
-        return reject(json_error(
-            413, fmt::format("File too large. Maximum size is {} MB", p.body_limit >> 20)));
+        return reject(too_large_error(p.body_limit));
     return p;
 }
 
@@ -226,9 +311,7 @@ HttpReply GalleryRouter::handle(const RequestHeader& h, std::string_view body,
             break;
         }
         case Route::kList:
-            r.body = store_.list_json();
-            r.headers.emplace_back("Cache-Control", "no-store");
-            break;
+            return list(h, head);
         case Route::kUpload:
             return upload(h, body);
         case Route::kUpdate:
@@ -302,6 +385,28 @@ HttpReply GalleryRouter::remove(std::string_view rel) {
     return r;
 }
 
+HttpReply GalleryRouter::list(const RequestHeader& h, bool head) {
+    const bool want_gzip = accepts_gzip(header(h, http::field::accept_encoding).value_or(""));
+    const auto& cached = store_.list_body(want_gzip);
+    const bool gzip = want_gzip && cached.gzip;
+    const std::string& etag = gzip ? cached.gzip_etag : cached.etag;
+    HttpReply r;
+    // no-cache, not no-store: a browser may keep the listing but must ask (If-None-Match) first.
+    r.headers.emplace_back("Cache-Control", "no-cache");
+    r.headers.emplace_back("Vary", "Accept-Encoding");
+    r.headers.emplace_back("ETag", etag);
+    if (auto inm = header(h, http::field::if_none_match); inm && none_match(*inm, etag)) {
+        r.status = 304;
+        r.content_type.clear();
+        return r;
+    }
+    if (gzip)
+        r.headers.emplace_back("Content-Encoding", "gzip");
+    r.shared_body = gzip ? cached.gzip : cached.json;
+    r.head_only = head;
+    return r;
+}
+
 HttpReply GalleryRouter::image(const RequestHeader& h, std::string_view rel, bool head) {
     const auto path = gallery::parse_client_path(rel);
     if (!path)
@@ -322,7 +427,7 @@ HttpReply GalleryRouter::image(const RequestHeader& h, std::string_view rel, boo
     r.headers.emplace_back("Accept-Ranges", "bytes");
     r.headers.emplace_back("Cache-Control", "public, max-age=3600");
     r.headers.emplace_back("Content-Security-Policy", "default-src 'none'");
-    if (auto inm = header(h, http::field::if_none_match); inm && *inm == etag) {
+    if (auto inm = header(h, http::field::if_none_match); inm && none_match(*inm, etag)) {
         r.status = 304;
         r.content_type.clear();
         return r;

@@ -2,6 +2,7 @@
 // The gallery's HTTP routes, independent of sockets: the session asks plan() once the headers
 // are in (so auth failures and oversize bodies are answered before a byte of body is read), reads
 // the body plan() asked for, and calls handle().
+#include <algorithm>
 #include <boost/beast/http/message.hpp>
 #include <functional>
 #include <optional>
@@ -32,6 +33,9 @@ class GalleryRouter {
                   std::uint64_t max_upload_bytes);
 
     RoutePlan plan(const RequestHeader& h, const std::string& remote);
+    /// The largest body any route accepts: the session's header parser rejects a
+    /// Content-Length above it (Beast's body_limit error), and plan() then gives the answer.
+    std::uint64_t max_body_limit() const { return std::max(kSmallBodyLimit, max_upload_); }
     /// `body` is the whole request body (for uploads: a mapping of the spooled file).
     HttpReply handle(const RequestHeader& h, std::string_view body, const std::string& remote);
 
@@ -43,6 +47,7 @@ class GalleryRouter {
     HttpReply update(const RequestHeader& h, std::string_view rel, std::string_view body);
     HttpReply remove(std::string_view rel);
     HttpReply image(const RequestHeader& h, std::string_view rel, bool head);
+    HttpReply list(const RequestHeader& h, bool head);
 
     gallery::Store& store_;
     const Clock& clock_;

@@ -102,9 +102,12 @@ ComponentStatus GalleryService::status() const {
     s.detail = server_ ? fmt::format("{}{} {} connection(s)", shared_->tls ? "https " : "", bind_,
                                      shared_->sessions.size())
                        : "HTTP off";
-    s.data = {{"connections", shared_->sessions.size()},
-              {"requests", shared_->requests},
-              {"rejected_connections", shared_->rejected_connections}};
+    s.data = {
+        {"connections", shared_->sessions.size()},
+        {"requests", shared_->requests},
+        {"rejected_connections", shared_->rejected_connections},
+        {"list_builds", shared_->store.list_builds()},
+        {"list_build_ms", static_cast<double>(shared_->store.last_build_time().count()) / 1e3}};
     return s;
 }
 

@@ -14,7 +14,28 @@ namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
 
 HttpServer::HttpServer(asio::io_context& io, std::shared_ptr<HttpShared> shared)
-    : io_(io), shared_(std::move(shared)), acceptor_(io) {}
+    : io_(io), shared_(std::move(shared)), acceptor_(io), log_flush_(io) {
+    shared_->log.set_flush_scheduler([this] { schedule_log_flush(); });
+}
+
+HttpServer::~HttpServer() {
+    // Sessions may outlive the server: from now on their lines are written at once.
+    shared_->log.set_flush_scheduler(nullptr);
+    shared_->log.flush();
+}
+
+void HttpServer::schedule_log_flush() {
+    if (log_flush_armed_)
+        return;
+    log_flush_armed_ = true;
+    log_flush_.expires_after(std::chrono::seconds(1));
+    log_flush_.async_wait([this](boost::system::error_code ec) {
+        if (ec)  // cancelled: the server is stopping or gone, `this` may be too
+            return;
+        log_flush_armed_ = false;
+        shared_->log.flush();
+    });
+}
 
 void HttpServer::listen(const std::string& bind) {
     const auto hp = config::parse_host_port(bind);
@@ -73,6 +94,9 @@ void HttpServer::refuse(tcp::socket socket) {
 
 void HttpServer::stop() {
     shared_->stopping = true;
+    shared_->log.set_flush_scheduler(nullptr);
+    shared_->log.flush();
+    log_flush_.cancel();
     boost::system::error_code ec;
     acceptor_.close(ec);
     // Copy first: shutting a session down may destroy it, which edits the map.

@@ -4,10 +4,12 @@
 #include <sys/stat.h>
 
 #include <boost/asio/ssl/stream.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
-#include <limits>
+#include <cerrno>
+#include <memory>
 #include <type_traits>
 
 #include "gallery/fs_util.h"
@@ -24,6 +26,54 @@ namespace {
 
 using PlainStream = beast::tcp_stream;
 using TlsStream = beast::ssl_stream<beast::tcp_stream>;
+
+// A response body read from an open descriptor in 64 KiB chunks. Beast's file_body reads 4 KiB
+// at a time, which costs a read and a send per 4 KiB: 512 system calls for a 1 MiB image.
+struct FdBody {
+    static constexpr std::size_t kChunk = 64 * 1024;
+    struct value_type {
+        gallery::UniqueFd fd;
+        std::uint64_t size = 0;
+    };
+    static std::uint64_t size(const value_type& v) { return v.size; }
+
+    class writer {
+      public:
+        using const_buffers_type = asio::const_buffer;
+        template <bool isRequest, class Fields>
+        writer(const http::header<isRequest, Fields>&, const value_type& v) : v_(v) {}
+        void init(error_code& ec) {
+            buf_ = std::make_unique<char[]>(kChunk);
+            ec = {};
+        }
+        boost::optional<std::pair<const_buffers_type, bool>> get(error_code& ec) {
+            if (off_ >= v_.size) {
+                ec = {};
+                return boost::none;
+            }
+            const auto want =
+                static_cast<std::size_t>(std::min<std::uint64_t>(kChunk, v_.size - off_));
+            ssize_t n;
+            do
+                n = ::pread(v_.fd.get(), buf_.get(), want, static_cast<off_t>(off_));
+            while (n < 0 && errno == EINTR);
+            if (n <= 0) {
+                // Shrunk while being sent: end the connection rather than send a short body.
+                ec = n < 0 ? error_code(errno, boost::system::system_category())
+                           : error_code(http::error::short_read);
+                return boost::none;
+            }
+            off_ += static_cast<std::uint64_t>(n);
+            ec = {};
+            return {{asio::const_buffer(buf_.get(), static_cast<std::size_t>(n)), off_ < v_.size}};
+        }
+
+      private:
+        const value_type& v_;
+        std::unique_ptr<char[]> buf_;
+        std::uint64_t off_ = 0;
+    };
+};
 
 template <class Stream>
 class Session final : public HttpSessionBase, public std::enable_shared_from_this<Session<Stream>> {
@@ -66,9 +116,10 @@ class Session final : public HttpSessionBase, public std::enable_shared_from_thi
         upload_.reset();
         header_.emplace();
         header_->header_limit(static_cast<std::uint32_t>(shared_->limits.header_bytes));
-        // The router decides the body limit per route once the headers are in (a 413 for an
-        // oversize upload must come from there, not from Beast's default 8 MB check).
-        header_->body_limit(std::numeric_limits<std::uint64_t>::max());
+        // Beast checks a Content-Length against this as the header completes (error::body_limit,
+        // with every field parsed); the router then answers, auth first, 413 from the headers.
+        // The per-route limit is set once the route is known.
+        header_->body_limit(shared_->router.max_body_limit());
         lowest().expires_after(shared_->limits.header_timeout);
         http::async_read_header(
             stream_, buffer_, *header_,
@@ -76,9 +127,16 @@ class Session final : public HttpSessionBase, public std::enable_shared_from_thi
     }
 
     void on_header(error_code ec) {
+        // A closed, reset or timed-out connection is no request: nothing to answer or log (a
+        // load generator closing its connections would otherwise leave a 400 per connection).
         if (ec == http::error::end_of_stream || ec == beast::error::timeout ||
-            ec == asio::error::operation_aborted || ec == asio::error::eof) {
+            (ec && ec.category() != http::make_error_code(http::error::bad_target).category()))
             return close();
+        if (ec == http::error::body_limit) {
+            // A Content-Length over every route's limit. Beast checks it once every field is in
+            // the message (it reports the error before marking the header done), so the router
+            // answers as for any other oversize body: 401/403 first, else 413, body unread.
+            return start_request(true);
         }
         if (ec) {
             // Malformed or oversized headers: answer once, then drop the connection.
@@ -91,6 +149,10 @@ class Session final : public HttpSessionBase, public std::enable_shared_from_thi
             started_ = std::chrono::steady_clock::now();
             return send(std::move(r));
         }
+        start_request(false);
+    }
+
+    void start_request(bool over_limit) {
         started_ = std::chrono::steady_clock::now();
         const auto& h = header_->get();
         method_ = std::string(h.method_string());
@@ -99,10 +161,34 @@ class Session final : public HttpSessionBase, public std::enable_shared_from_thi
         auto plan = shared_->router.plan(h, remote_);
         if (plan.reject)
             return send(std::move(*plan.reject));
-        if (plan.body == BodyKind::kUpload)
-            return read_upload(plan.body_limit);
+        if (over_limit)  // plan() has seen the same Content-Length: not reached in practice
+            return send(too_large_error(shared_->router.max_body_limit()));
+        if (header_->content_length().value_or(0) > 0 || header_->chunked()) {
+            if (auto expect = h.find(http::field::expect);
+                expect != h.end() && beast::iequals(expect->value(), "100-continue"))
+                return send_continue(plan.body, plan.body_limit);
+        }
+        read_body(plan.body, plan.body_limit);
+    }
+
+    // curl and other clients hold a large body back for a second unless told to go on.
+    void send_continue(BodyKind kind, std::uint64_t limit) {
+        static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+        lowest().expires_after(shared_->limits.write_timeout);
+        asio::async_write(
+            stream_, asio::buffer(kContinue.data(), kContinue.size()),
+            [self = this->shared_from_this(), kind, limit](error_code ec, std::size_t) {
+                if (ec)
+                    return self->close();
+                self->read_body(kind, limit);
+            });
+    }
+
+    void read_body(BodyKind kind, std::uint64_t limit) {
+        if (kind == BodyKind::kUpload)
+            return read_upload(limit);
         small_.emplace(std::move(*header_));
-        small_->body_limit(plan.body_limit);
+        small_->body_limit(limit);
         lowest().expires_after(shared_->limits.body_timeout);
         http::async_read(stream_, buffer_, *small_,
                          [self = this->shared_from_this()](error_code e, std::size_t) {
@@ -112,17 +198,11 @@ class Session final : public HttpSessionBase, public std::enable_shared_from_thi
 
     void on_small_body(error_code ec) {
         if (ec == http::error::body_limit)
-            return send(too_large());
+            return send(too_large_error(GalleryRouter::kSmallBodyLimit));
         if (ec)
             return close();
         const auto& req = small_->get();
         send(shared_->router.handle(req, req.body(), remote_));
-    }
-
-    HttpReply too_large() {
-        auto r = json_error(413, "File too large");
-        r.close = true;
-        return r;
     }
 
     void read_upload(std::uint64_t limit) {
@@ -138,6 +218,7 @@ class Session final : public HttpSessionBase, public std::enable_shared_from_thi
         }
         upload_.emplace(std::move(*header_));
         upload_->body_limit(limit);
+        upload_limit_ = limit;
         beast::file_posix file;
         file.native_handle(fd.release());
         error_code ec;
@@ -150,8 +231,8 @@ class Session final : public HttpSessionBase, public std::enable_shared_from_thi
     }
 
     void on_upload_body(error_code ec) {
-        if (ec == http::error::body_limit)
-            return send(too_large());
+        if (ec == http::error::body_limit)  // a chunked body that grew past the limit
+            return send(too_large_error(upload_limit_));
         if (ec)
             return close();
         auto& req = upload_->get();
@@ -186,10 +267,8 @@ class Session final : public HttpSessionBase, public std::enable_shared_from_thi
         if (r.file && !r.head_only) {
             fres_.emplace();
             prepare(*fres_);
-            beast::file_posix file;
-            file.native_handle(r.file.release());
-            error_code ec;
-            fres_->body().reset(std::move(file), ec);
+            fres_->body().fd = std::move(r.file);
+            fres_->body().size = r.file_size;
             fres_->prepare_payload();
             bytes_ = r.file_size;
             http::async_write(stream_, *fres_,
@@ -198,10 +277,26 @@ class Session final : public HttpSessionBase, public std::enable_shared_from_thi
                               });
             return;
         }
+        if (r.shared_body && !r.head_only) {
+            // Sent straight from the shared string: no per-request copy of a 361 KB listing.
+            shared_body_ = std::move(r.shared_body);
+            pres_.emplace();
+            prepare(*pres_);
+            pres_->body() = {shared_body_->data(), shared_body_->size()};
+            pres_->prepare_payload();
+            bytes_ = shared_body_->size();
+            http::async_write(stream_, *pres_,
+                              [self = this->shared_from_this()](error_code e, std::size_t) {
+                                  self->on_write(e);
+                              });
+            return;
+        }
         sres_.emplace();
         prepare(*sres_);
         if (r.head_only) {
-            sres_->content_length(r.file ? r.file_size : r.body.size());
+            sres_->content_length(r.file          ? r.file_size
+                                  : r.shared_body ? r.shared_body->size()
+                                                  : r.body.size());
             bytes_ = 0;
         } else {
             bytes_ = r.body.size();
@@ -218,6 +313,8 @@ class Session final : public HttpSessionBase, public std::enable_shared_from_thi
                            std::chrono::steady_clock::now() - started_);
         sres_.reset();
         fres_.reset();
+        pres_.reset();
+        shared_body_.reset();
         if (ec || close_after_)
             return close();
         read_header();
@@ -243,10 +340,12 @@ class Session final : public HttpSessionBase, public std::enable_shared_from_thi
     std::optional<http::request_parser<http::string_body>> small_;
     std::optional<http::request_parser<http::file_body>> upload_;
     std::optional<http::response<http::string_body>> sres_;
-    std::optional<http::response<http::file_body>> fres_;
+    std::optional<http::response<FdBody>> fres_;
+    std::optional<http::response<http::span_body<const char>>> pres_;
+    std::shared_ptr<const std::string> shared_body_;  // what pres_ points into
     std::string method_, target_;
     unsigned status_ = 0;
-    std::uint64_t bytes_ = 0;
+    std::uint64_t bytes_ = 0, upload_limit_ = 0;
     bool keep_alive_ = true, close_after_ = false;
     std::chrono::steady_clock::time_point started_{};
 };

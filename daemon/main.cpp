@@ -3,6 +3,8 @@
 
 #include <spdlog/spdlog.h>
 #include <boost/program_options.hpp>
+#include <fmt/format.h>
+
 #include <cstdio>
 #include <iostream>
 #include <optional>
@@ -11,6 +13,7 @@
 #include "config/config.h"
 #include "daemon.h"
 #include "logging.h"
+#include "security/checklist.h"
 
 namespace po = boost::program_options;
 using namespace zc;
@@ -26,6 +29,23 @@ void print_diagnostics(const std::vector<config::Diagnostic>& diags) {
                      d.message.c_str());
 }
 
+// The security checklist (docs/security.md) as warnings. The two secrets items are left out:
+// the configuration loader has already reported them in its own words.
+std::vector<security::Item> security_findings(const config::Config& cfg,
+                                              const security::Facts& facts) {
+    std::vector<security::Item> out;
+    for (auto& item : security::run_checklist(cfg, facts))
+        if (item.status != security::Status::kPass && item.id != "secrets_files" &&
+            item.id != "secrets_command_line")
+            out.push_back(std::move(item));
+    return out;
+}
+
+std::string finding_text(const security::Item& i) {
+    return fmt::format("security: {} ({}): {}; fix: {}", i.id, security::to_string(i.status),
+                       i.detail, i.fix);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -39,7 +59,8 @@ int main(int argc, char** argv) {
         ("check-config,t", "validate the configuration, print the verdict and exit 0 or 1")
         ("foreground,f", "stay in the foreground (systemd, terminals); otherwise detach")
         ("log-level,l", po::value<std::string>(), "trace, debug, info, warn, error, critical or off")
-        ("socket,s", po::value<std::string>(), "control socket path (same as --control.socket)");
+        ("socket,s", po::value<std::string>(), "control socket path (same as --control.socket)")
+        ("allow-root", "run even as root (refused otherwise; use the zipcatcher user instead)");
     // clang-format on
     po::options_description settings("configuration options (each overrides the files)");
     config::add_command_line_options(settings);
@@ -88,11 +109,17 @@ int main(int argc, char** argv) {
 
     auto result = config::load(load);
     print_diagnostics(result.diagnostics);
+    const bool allow_root = vm.count("allow-root") > 0;
     if (vm.count("check-config")) {
         if (!result.ok()) {
             std::fprintf(stderr, "zipcatcherd: configuration is invalid\n");
             return 1;
         }
+        // Warnings, not errors: the configuration is valid; `zipcatcher doctor` grades them.
+        security::Facts facts;
+        facts.allow_root = allow_root;
+        for (const auto& item : security_findings(*result.config, facts))
+            std::fprintf(stderr, "zipcatcherd: warning: %s\n", finding_text(item).c_str());
         std::string files;
         for (const auto& f : result.config->files_read())
             files += " " + f.string();
@@ -105,6 +132,13 @@ int main(int argc, char** argv) {
         return 1;
     }
     config::Config cfg = std::move(*result.config);
+    if (::geteuid() == 0 && !allow_root) {
+        // A daemon that parses network input should not hold every privilege of the machine.
+        std::fprintf(stderr,
+                     "zipcatcherd: refusing to run as root; run it as the zipcatcher user "
+                     "(systemctl start zipcatcher does) or pass --allow-root\n");
+        return 1;
+    }
 
     std::optional<daemon::Backgrounder> background;
     try {
@@ -119,6 +153,17 @@ int main(int argc, char** argv) {
     const auto level =
         daemon::parse_log_level(cfg.get_string("log.level")).value_or(spdlog::level::info);
     daemon::setup_logging(load.environment, level);
+    {
+        security::Facts facts;
+        facts.daemon_uid = static_cast<unsigned>(::geteuid());
+        facts.allow_root = allow_root;
+        const auto findings = security_findings(cfg, facts);
+        for (const auto& item : findings)
+            spdlog::warn("{}", finding_text(item));
+        if (!findings.empty())
+            spdlog::warn("security: {} checklist item(s) need attention; see `zipcatcher doctor`",
+                         findings.size());
+    }
     try {
         daemon::DaemonOptions options{load, level_override, nullptr};
         if (background)

@@ -5,6 +5,8 @@
 // synchronously, in registration order, after the set has been replaced.
 #include <cstdint>
 #include <functional>
+#include <nlohmann/json.hpp>
+#include <string>
 #include <vector>
 
 #include "time/clock.h"
@@ -39,11 +41,21 @@ class PredictionHub {
     const SourcesHealth& health() const { return health_; }
     void on_health(HealthListener listener);
 
+    /// The transit lifecycle of one prediction id (candidate key + ":" + sun|moon), for the
+    /// `transits` command: set by the lifecycle service (LifecycleService::state_json); null
+    /// when the id is unknown or no lifecycle runs.
+    using LifecycleLookup = std::function<nlohmann::json(const std::string& id)>;
+    void set_lifecycle_lookup(LifecycleLookup lookup) { lifecycle_lookup_ = std::move(lookup); }
+    nlohmann::json lifecycle(const std::string& id) const {
+        return lifecycle_lookup_ ? lifecycle_lookup_(id) : nlohmann::json();
+    }
+
   private:
     PredictionSet current_;
     SourcesHealth health_;
     std::vector<PredictionListener> prediction_listeners_;
     std::vector<HealthListener> health_listeners_;
+    LifecycleLookup lifecycle_lookup_;
 };
 
 }  // namespace zc::daemon

@@ -226,6 +226,9 @@ std::vector<OptionSpec> build() {
             "openid-connect/token",
             "OpenSky OAuth2 token endpoint")
             .checked(check_url),
+        opt("sources.opensky.daily_credits", I, "0",
+            "OpenSky API credits per UTC day; 0 = 100 anonymous, 400 with an account")
+            .range(0, 100000000),
         opt("sources.adsb_one.enabled", B, "true", "Use ADSB-One (airplanes.live)")
             .env({"ADSB_ONE_ENABLED"}),
         opt("sources.adsb_one.base_url", S, "https://api.adsb.one/v2", "ADSB-One API base URL")
@@ -253,6 +256,8 @@ std::vector<OptionSpec> build() {
             .env({"ADSB_LOCAL_URL"}),
         opt("sources.local.sbs", S, "", "SBS-1 BaseStation feed host:port (e.g. 127.0.0.1:30003)")
             .checked(check_host_port),
+        opt("sources.replay.file", P, "",
+            "Replay fixes from this JSON Lines file (demo, end-to-end tests); empty = off"),
         // ---- transit prediction
         opt("transit.target", S, "auto", "Bodies to predict: sun, moon or auto (both)")
             .one_of({"sun", "moon", "auto"})

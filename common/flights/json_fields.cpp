@@ -137,4 +137,10 @@ std::string to_lower(std::string_view s) {
     return out;
 }
 
+std::optional<UtcTime> unix_time(double seconds) {
+    if (!(std::abs(seconds) < 1e11))
+        return std::nullopt;
+    return from_unix_seconds(seconds);
+}
+
 }  // namespace zc::flights::detail

@@ -62,4 +62,8 @@ class ElementReader {
 std::string trim(std::string_view s);
 std::string to_lower(std::string_view s);
 
+/// Feed seconds as a time, nullopt unless |seconds| < 1e11 (the year 5138): beyond that the
+/// conversion to microseconds overflows, which is undefined behaviour (found by fuzzing).
+std::optional<UtcTime> unix_time(double seconds);
+
 }  // namespace zc::flights::detail

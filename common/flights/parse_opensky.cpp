@@ -71,7 +71,10 @@ std::optional<Fix> parse_row(ElementReader& r, bool& has_position) {
     f.feed = Feed::OpenSky;
     f.icao24 = detail::to_lower(*icao);
     f.callsign = detail::trim(r.string(kCallsign, "callsign").value_or(""));
-    f.fix_time = from_unix_seconds(*tpos);
+    if (const auto t = detail::unix_time(*tpos))
+        f.fix_time = *t;
+    else
+        r.fail(kTimePosition, "time_position", "out of range");
     f.lat_deg = *lat;
     f.lon_deg = *lon;
     f.on_ground = r.boolean(kOnGround, "on_ground").value_or(false);
@@ -111,7 +114,11 @@ ParseResult parse_opensky(const json& doc) {
         out.error = "time: expected number";
         return out;
     }
-    out.document_time = from_unix_seconds(time_it->get<double>());
+    out.document_time = detail::unix_time(time_it->get<double>());
+    if (!out.document_time) {
+        out.error = "time: out of range";
+        return out;
+    }
     const auto states = doc.find("states");
     if (states == doc.end() || states->is_null())
         return out;  // nothing in the box

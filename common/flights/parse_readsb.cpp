@@ -118,9 +118,12 @@ std::optional<Fix> parse_entry(FieldReader& r, double now_s, Feed feed, bool& ha
         age = r.number("seen");
     if (age && *age < 0)
         r.fail("seen_pos", "negative");
+    const auto fix_time = detail::unix_time(now_s - age.value_or(0.0));
+    if (!fix_time && !r.bad())
+        r.fail("seen_pos", "out of range");
     if (r.bad())
         return std::nullopt;
-    f.fix_time = from_unix_seconds(now_s - age.value_or(0.0));
+    f.fix_time = *fix_time;
     return f;
 }
 
@@ -148,7 +151,11 @@ ParseResult parse_readsb(const json& doc) {
     double now_s = now_it->get<double>();
     if (now_s > units::kMillisecondThreshold)
         now_s /= 1000.0;
-    out.document_time = from_unix_seconds(now_s);
+    out.document_time = detail::unix_time(now_s);
+    if (!out.document_time) {
+        out.error = "now: out of range";
+        return out;
+    }
 
     const auto arr = doc.find(array_name);
     if (arr == doc.end() || arr->is_null())

@@ -2,6 +2,8 @@
 
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <openssl/sha.h>
+#include <time.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -10,6 +12,7 @@
 
 #include "gallery/filename.h"
 #include "gallery/fs_util.h"
+#include "gallery/gzip.h"
 #include "gallery/image_type.h"
 
 namespace zc::gallery {
@@ -17,9 +20,11 @@ namespace zc::gallery {
 namespace {
 
 constexpr std::size_t kSidecarCap = 64 * 1024;
-// How long a cached listing is trusted against changes made behind the daemon's back.
-constexpr auto kListRefresh = std::chrono::seconds(1);
 constexpr const char* kSpoolDir = ".spool";
+// A directory stamp this close to the scan may hide a change made right after it in the same
+// file-system clock tick (coarse: a jiffy on ext4, up to 2 s on FAT): such a listing is rebuilt
+// at the next check.
+constexpr std::int64_t kRacyNs = 2'000'000'000;
 
 bool all_digits(const std::string& s, std::size_t n) {
     return s.size() == n &&
@@ -35,6 +40,23 @@ std::pair<std::string, std::string> year_month(UtcTime now) {
     const std::chrono::year_month_day ymd{day};
     return {fmt::format("{:04}", static_cast<int>(ymd.year())),
             fmt::format("{:02}", static_cast<unsigned>(ymd.month()))};
+}
+
+std::int64_t ns_of(const struct timespec& t) {
+    return static_cast<std::int64_t>(t.tv_sec) * 1'000'000'000 + t.tv_nsec;
+}
+
+bool same_time(const struct timespec& a, const struct timespec& b) {
+    return a.tv_sec == b.tv_sec && a.tv_nsec == b.tv_nsec;
+}
+
+std::string strong_etag(std::string_view body) {
+    unsigned char d[SHA256_DIGEST_LENGTH];
+    SHA256(reinterpret_cast<const unsigned char*>(body.data()), body.size(), d);
+    std::string out = "\"";
+    for (std::size_t i = 0; i < 16; ++i)
+        out += fmt::format("{:02x}", d[i]);
+    return out + "\"";
 }
 
 OpResult io_error(const char* what) {
@@ -70,6 +92,17 @@ bool Store::stem_taken(int dir, const std::string& stem) const {
 }
 
 std::vector<Entry> Store::list() const {
+    return scan(nullptr);
+}
+
+std::vector<Entry> Store::scan(std::vector<DirStamp>* stamps) const {
+    // Each directory is stamped before it is read: a change during the read moves its mtime on.
+    const auto stamp = [&](int fd, std::string rel) {
+        struct stat st {};
+        if (stamps && ::fstat(fd, &st) == 0)
+            stamps->push_back({std::move(rel), st.st_dev, st.st_ino, st.st_mtim, st.st_ctim});
+    };
+    stamp(root_fd_.get(), "");
     std::vector<Entry> out;
     for_each_entry(root_fd_.get(), [&](const std::string& year, bool is_dir, bool) {
         if (!is_dir || !all_digits(year, 4))
@@ -77,12 +110,14 @@ std::vector<Entry> Store::list() const {
         UniqueFd ydir = open_dir(root_fd_.get(), year, false);
         if (!ydir)
             return;
+        stamp(ydir.get(), year);
         for_each_entry(ydir.get(), [&](const std::string& month, bool mdir_is_dir, bool) {
             if (!mdir_is_dir || !all_digits(month, 2))
                 return;
             UniqueFd mdir = open_dir(ydir.get(), month, false);
             if (!mdir)
                 return;
+            stamp(mdir.get(), year + "/" + month);
             for_each_entry(mdir.get(), [&](const std::string& name, bool, bool is_reg) {
                 if (!is_reg || !valid_image_name(name))
                     return;
@@ -121,15 +156,67 @@ nlohmann::json Store::to_json(const Entry& e) {
             {"metadata", e.metadata}};
 }
 
-const std::string& Store::list_json() {
+bool Store::dirs_changed() const {
+    if (cache_racy_)
+        return true;
+    for (const auto& d : stamps_) {
+        struct stat st {};
+        // A path through the year: a planted symlink only makes this report a change, and the
+        // rebuild opens everything with O_NOFOLLOW again.
+        const int rc = d.rel.empty()
+                           ? ::fstat(root_fd_.get(), &st)
+                           : ::fstatat(root_fd_.get(), d.rel.c_str(), &st, AT_SYMLINK_NOFOLLOW);
+        if (rc != 0 || st.st_dev != d.dev || st.st_ino != d.ino ||
+            !same_time(st.st_mtim, d.mtime) || !same_time(st.st_ctim, d.ctime))
+            return true;
+    }
+    return false;
+}
+
+void Store::rebuild_list() {
+    const auto t_start = std::chrono::steady_clock::now();
+    struct timespec started {};
+    ::clock_gettime(CLOCK_REALTIME, &started);
+    std::vector<DirStamp> stamps;
+    nlohmann::json arr = nlohmann::json::array();
+    for (const auto& e : scan(&stamps))
+        arr.push_back(to_json(e));
+    auto json = std::make_shared<const std::string>(arr.dump());
+    // (A stamp far in the future is not racy: any change now gives it a different, older time.)
+    const auto t0 = ns_of(started);
+    cache_racy_ = std::any_of(stamps.begin(), stamps.end(), [&](const DirStamp& d) {
+        const auto t = std::max(ns_of(d.mtime), ns_of(d.ctime));
+        return t > t0 - kRacyNs && t < t0 + kRacyNs;
+    });
+    stamps_ = std::move(stamps);
+    // An unchanged listing keeps its body (and the gzip already made of it).
+    if (!cache_.json || *cache_.json != *json) {
+        cache_.etag = strong_etag(*json);
+        cache_.gzip_etag = cache_.etag.substr(0, cache_.etag.size() - 1) + "-gz\"";
+        cache_.json = std::move(json);
+        cache_.gzip.reset();
+        gzip_tried_ = false;
+    }
+    cache_valid_ = true;
+    cache_built_ = cache_checked_ = std::chrono::steady_clock::now();
+    ++list_builds_;
+    last_build_time_ =
+        std::chrono::duration_cast<std::chrono::microseconds>(cache_built_ - t_start);
+}
+
+const ListBody& Store::list_body(bool want_gzip) {
     const auto now = std::chrono::steady_clock::now();
-    if (!cache_valid_ || now - cache_built_ >= kListRefresh) {
-        nlohmann::json arr = nlohmann::json::array();
-        for (const auto& e : list())
-            arr.push_back(to_json(e));
-        cache_ = arr.dump();
-        cache_valid_ = true;
-        cache_built_ = now;
+    if (!cache_valid_ || now - cache_built_ >= kListMaxAge) {
+        rebuild_list();
+    } else if (now - cache_checked_ >= kListCheck) {
+        cache_checked_ = now;
+        if (dirs_changed())
+            rebuild_list();
+    }
+    if (want_gzip && !gzip_tried_) {
+        gzip_tried_ = true;
+        if (auto z = gzip_compress(*cache_.json))
+            cache_.gzip = std::make_shared<const std::string>(std::move(*z));
     }
     return cache_;
 }

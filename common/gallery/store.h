@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -34,6 +35,16 @@ struct Entry {
     nlohmann::json metadata;  // {} when the sidecar is missing or bad
 };
 
+/// The listing as sent over HTTP, serialised once per change and shared (not copied) by every
+/// response that carries it. Immutable once built: a response keeps its body alive by holding
+/// the pointer, even when the store has moved on to a newer listing meanwhile.
+struct ListBody {
+    std::shared_ptr<const std::string> json;  // list() as the JSON array
+    std::shared_ptr<const std::string> gzip;  // json gzip'ed; null until asked for (or zlib failed)
+    std::string etag;       // strong ETag of json, quoted ("<32 hex digits of SHA-256>")
+    std::string gzip_etag;  // of the gzip representation: etag with "-gz" before the quote
+};
+
 class Store {
   public:
     /// Creates the root when missing; throws std::runtime_error when it cannot be opened.
@@ -45,10 +56,23 @@ class Store {
     /// Newest first by metadata.timestamp; entries without one last (then by name, newest
     /// first, since names start with the time).
     std::vector<Entry> list() const;
-    /// list() as the JSON array of {path, filename, full_path, metadata}, serialised. Cached:
-    /// rebuilt after every write here, and at most every `refresh` for changes made by others.
-    const std::string& list_json();
+    /// The cached listing (see ListBody), with its gzip variant filled in when `want_gzip`.
+    /// Rebuilt after every write through this store; changes made behind its back (another
+    /// process, a user in a shell) are noticed by comparing the stat of the root, year and month
+    /// directories, at most once per second (kListCheck), which sees every file created, removed
+    /// or renamed; a full rebuild at least every kListMaxAge also catches sidecars edited in
+    /// place. The reference stays valid until the next call on the store.
+    const ListBody& list_body(bool want_gzip = false);
+    /// *list_body().json.
+    const std::string& list_json() { return *list_body().json; }
     static nlohmann::json to_json(const Entry& e);
+    /// How often the listing was rebuilt from the disk, and how long the last rebuild took
+    /// (status, tests, the benchmark).
+    std::uint64_t list_builds() const { return list_builds_; }
+    std::chrono::microseconds last_build_time() const { return last_build_time_; }
+
+    static constexpr std::chrono::seconds kListCheck{1};
+    static constexpr std::chrono::seconds kListMaxAge{60};
 
     /// Files an image. `client_name` gives the extension; `flight_id` is the raw form field
     /// (nullopt when absent: the name then says UNKNOWN). 200 data {filename, path}; 400 for a
@@ -70,18 +94,39 @@ class Store {
     /// Removes temporaries a crash may have left (".upload-*").
     void sweep();
 
+    /// Drops the cached listing: the next list_body() rebuilds it.
     void invalidate() { cache_valid_ = false; }
 
   private:
+    /// What a directory looked like when the listing was built: "" (the root), "YYYY" or
+    /// "YYYY/MM". Creating, removing or renaming an entry changes the directory's mtime/ctime.
+    struct DirStamp {
+        std::string rel;
+        dev_t dev = 0;
+        ino_t ino = 0;
+        struct timespec mtime {};
+        struct timespec ctime {};
+    };
+
     UniqueFd month_dir(const std::string& year, const std::string& month, bool create) const;
     bool stem_taken(int dir, const std::string& stem) const;
+    std::vector<Entry> scan(std::vector<DirStamp>* stamps) const;
+    bool dirs_changed() const;
+    void rebuild_list();
 
     std::filesystem::path root_;
     std::uint64_t max_bytes_;
     UniqueFd root_fd_;
-    std::string cache_;
+    ListBody cache_;
     bool cache_valid_ = false;
-    std::chrono::steady_clock::time_point cache_built_{};
+    // The stamps may predate a change made in the same file-system clock tick as the scan: then
+    // the next check rebuilds regardless (as git does with a "racily clean" index).
+    bool cache_racy_ = false;
+    bool gzip_tried_ = false;
+    std::vector<DirStamp> stamps_;
+    std::chrono::steady_clock::time_point cache_built_{}, cache_checked_{};
+    std::uint64_t list_builds_ = 0;
+    std::chrono::microseconds last_build_time_{0};
 };
 
 }  // namespace zc::gallery

@@ -56,7 +56,9 @@ std::optional<std::string> validate_arguments(const CommandSpec& spec, const jso
         return "\"arguments\" must be an object";
     for (const auto& [key, value] : arguments.items()) {
         auto it = std::find_if(spec.arguments.begin(), spec.arguments.end(),
-                               [&](const ArgSpec& a) { return a.name == key; });
+                               // Named capture: clang 14 (the fuzz build) cannot capture a
+                               // structured binding.
+                               [&name = key](const ArgSpec& a) { return a.name == name; });
         if (it == spec.arguments.end())
             return "command \"" + spec.name + "\" has no argument \"" + key + "\"";
         if (!matches(it->type, value))

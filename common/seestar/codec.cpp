@@ -1,5 +1,7 @@
 #include "seestar/codec.h"
 
+#include <limits>
+
 namespace zc::seestar {
 
 using nlohmann::json;
@@ -49,7 +51,14 @@ Message parse_message(std::string_view raw) {
     if (auto c = j.find("code"); c != j.end() && !c->is_null()) {
         if (!c->is_number_integer())
             return ParseError{"field \"code\" is not an integer"};
-        r.code = c->get<int>();
+        // A code outside int must not wrap (4294967296 would read as 0, success): it is a
+        // failure whose code is unknown (found by fuzzing).
+        const bool fits = c->is_number_unsigned()
+                              ? c->get<std::uint64_t>() <=
+                                    static_cast<std::uint64_t>(std::numeric_limits<int>::max())
+                              : c->get<std::int64_t>() >= std::numeric_limits<int>::min() &&
+                                    c->get<std::int64_t>() <= std::numeric_limits<int>::max();
+        r.code = fits ? c->get<int>() : -1;
     }
     if (auto e = j.find("error"); e != j.end() && !e->is_null())
         r.error = e->is_string() ? e->get<std::string>() : e->dump();

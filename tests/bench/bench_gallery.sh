@@ -35,7 +35,9 @@ for i in range(1000):
 open(os.path.join(root, "2025", "01", "20250101_000000_BIG.png"), "wb").write(png + os.urandom((1 << 20) - 8))
 PY
 
-"$daemon" --foreground --config "$dir/zc.conf" --socket "$dir/c.sock" \
+root_flag=()  # zipcatcherd refuses to run as root unless told
+[[ $(id -u) -eq 0 ]] && root_flag=(--allow-root)
+"$daemon" "${root_flag[@]}" --foreground --config "$dir/zc.conf" --socket "$dir/c.sock" \
     --paths.state_dir "$dir/state" --paths.log_dir "$dir/log" --http.bind "127.0.0.1:$port" \
     --http.access_log "$dir/log/access.log" --gallery.auth_token "$token" \
     --log.level warn 2>"$dir/daemon.err" &

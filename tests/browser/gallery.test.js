@@ -76,7 +76,8 @@ async function main() {
   const env = { PATH: '/usr/bin:/bin', HOME: dir, XDG_RUNTIME_DIR: dir, XDG_STATE_HOME: dir, XDG_CONFIG_HOME: dir };
   const daemon = spawn(daemonBin, ['--foreground', '--config', path.join(dir, 'zipcatcher.conf'),
     '--socket', path.join(dir, 'c.sock'), '--paths.state_dir', path.join(dir, 'state'),
-    '--paths.log_dir', path.join(dir, 'log'), '--http.bind', '127.0.0.1:' + port],
+    '--paths.log_dir', path.join(dir, 'log'), '--http.bind', '127.0.0.1:' + port,
+    ...(process.getuid() === 0 ? ['--allow-root'] : [])],
   { env: { ...env, ZIPCATCHER_GALLERY_AUTH_TOKEN: TOKEN }, stdio: ['ignore', 'ignore', 'pipe'] });
   let daemonErr = '';
   daemon.stderr.on('data', (d) => { daemonErr += d; });

@@ -73,6 +73,26 @@ class DaemonHarness {
             a.push_back("--http.bind");
             a.push_back("127.0.0.1:" + std::to_string(http_port_));
         }
+        // The defaults enable public flight sources (adsb.lol, adsb.fi, ADSB-One, OpenSky): a
+        // test daemon must never reach for the internet. Each network source is switched off
+        // unless the test configures that source itself (in `extra` or in its config file).
+        const std::string cfg_text =
+            std::filesystem::exists(config_path()) ? read_file(config_path()) : std::string();
+        for (const char* name :
+             {"aeroapi", "opensky", "adsb_one", "adsb_lol", "adsb_fi", "adsbx", "local"}) {
+            const std::string key = std::string("sources.") + name;
+            const bool configured =
+                cfg_text.find(key) != std::string::npos ||
+                cfg_text.find(std::string(name) + ".") != std::string::npos ||
+                std::any_of(extra.begin(), extra.end(), [&](const std::string& e) {
+                    return e.find(key + ".") != std::string::npos;
+                });
+            if (!configured)
+                a.push_back("--" + key + ".enabled=false");
+        }
+        // zipcatcherd refuses to run as root without it, and CI runs the tests as root.
+        if (::geteuid() == 0)
+            a.push_back("--allow-root");
         a.insert(a.end(), extra.begin(), extra.end());
         return a;
     }

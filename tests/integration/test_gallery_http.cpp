@@ -175,22 +175,65 @@ TEST_CASE("gallery: upload, list, serve, update, delete with every status") {
                            (fs::path(name).stem().string() + ".json")));
 }
 
-TEST_CASE("gallery: 413 from the headers, before the body is sent") {
-    GalleryDaemon d;
+namespace {
+
+// Sends only a request header and reads the answer: no byte of a body is ever sent, so an
+// answer at all proves it came from the headers. `closed` tells whether the server then ended
+// the connection (it must: the announced body was never read).
+HttpResult header_only(unsigned short port, const std::string& target, const std::string& auth,
+                       const std::string& length, bool* closed = nullptr) {
     gnet::io_context io;
     gnet::ip::tcp::socket s(io);
-    s.connect({gnet::ip::make_address("127.0.0.1"), d.port});
-    const std::string head = "POST /gallery/upload HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " +
-                             kToken +
-                             "\r\nContent-Type: multipart/form-data; boundary=" + kBoundary +
-                             "\r\nContent-Length: 16777217\r\n\r\n";
+    s.connect({gnet::ip::make_address("127.0.0.1"), port});
+    std::string head = "POST " + target + " HTTP/1.1\r\nHost: x\r\n";
+    if (!auth.empty())
+        head += "Authorization: " + auth + "\r\n";
+    head += "Content-Type: multipart/form-data; boundary=" + kBoundary +
+            "\r\nContent-Length: " + length + "\r\n\r\n";
     gnet::write(s, gnet::buffer(head));
     boost::beast::flat_buffer buf;
     ghttp::response<ghttp::string_body> res;
-    ghttp::read(s, buf, res);  // no body byte was sent: the answer comes from the headers
-    CHECK(res.result_int() == 413);
-    CHECK(json::parse(res.body())["error"].get<std::string>().find("too large") !=
-          std::string::npos);
+    boost::system::error_code ec;
+    ghttp::read(s, buf, res, ec);
+    HttpResult out;
+    if (ec)
+        return out;
+    out.status = static_cast<int>(res.result_int());
+    out.body = res.body();
+    for (const auto& f : res)
+        out.headers[std::string(f.name_string())] = std::string(f.value());
+    if (closed) {
+        char c;
+        s.read_some(gnet::buffer(&c, 1), ec);
+        *closed = ec == gnet::error::eof || ec == gnet::error::connection_reset;
+    }
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("gallery: 413 from the headers, before the body is sent") {
+    GalleryDaemon d;
+    const std::string bearer = "Bearer " + kToken;
+    // One byte over 16 MiB: Beast stops at the header (its body_limit), the router answers.
+    bool closed = false;
+    auto r = header_only(d.port, "/gallery/upload", bearer, "16777217", &closed);
+    CHECK(r.status == 413);
+    CHECK(r.header("Content-Type") == "application/json");
+    CHECK(json::parse(r.body) == json{{"error", "File too large. Maximum size is 16 MB"}});
+    CHECK(closed);
+    // Far over.
+    CHECK(header_only(d.port, "/gallery/upload", bearer, "9223372036854775807").status == 413);
+    // Auth is still checked first, as in the original: no hint about sizes to strangers.
+    r = header_only(d.port, "/gallery/upload", "", "16777217");
+    CHECK(r.status == 401);
+    CHECK(json::parse(r.body)["error"] == "Authorization required");
+    CHECK(header_only(d.port, "/gallery/upload", "Bearer wrong-token-wrong", "16777217").status ==
+          401);
+    // Other writes take 1 MiB.
+    r = header_only(d.port, "/gallery/update/gallery/2026/02/a.png", bearer, "1048577");
+    CHECK(r.status == 413);
+    CHECK(json::parse(r.body)["error"] == "File too large. Maximum size is 1 MB");
     // A 16 MiB image (just over the limit with its envelope) is refused; a 1 MiB one is fine.
     // The client is still sending when the 413 comes, so it may only see the connection close.
     const auto big = d.upload("big.png", png(std::string(16u << 20, 'x'))).status;
@@ -215,6 +258,8 @@ TEST_CASE("gallery: read-only mode answers 403 on every write") {
                   .status == 403);
         CHECK(http(d.port, "DELETE", "/gallery/delete/gallery/2026/02/a.png", "", h).status == 403);
     }
+    // Also when the announced body is over the limit: 403 first.
+    CHECK(header_only(d.port, "/gallery/upload", "Bearer x", "16777217").status == 403);
     CHECK(http(d.port, "GET", "/gallery/list").status == 200);
     CHECK(fs::is_empty(d.root()));
 }

@@ -1,0 +1,7 @@
+// parse_opensky on arbitrary text (see flights_checks.h for the properties checked).
+#include "flights_checks.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    zc::fuzz::check_result(zc::flights::parse_opensky(zc::fuzz::as_text(data, size)));
+    return 0;
+}

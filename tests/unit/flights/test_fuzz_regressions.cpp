@@ -1,0 +1,62 @@
+// Inputs the fuzz targets (tests/fuzz/fuzz_flights_*.cpp) turned up, kept as tests; the raw
+// inputs are in tests/fuzz/regressions/flights_*/. Each was undefined behaviour under UBSan: a
+// feed time far outside any real clock overflowed the conversion to microseconds.
+#include <catch2/catch.hpp>
+
+#include "flights/parsers.h"
+#include "flights/replay_file.h"
+
+using namespace zc;
+using namespace zc::flights;
+
+TEST_CASE("readsb: a feed clock out of range is a document error", "[flights]") {
+    for (const char* now : {"1e300", "-1e300", "1e20", "-1e12"}) {
+        INFO(now);
+        const auto r = parse_readsb(std::string("{\"now\":") + now + ",\"aircraft\":[]}");
+        CHECK_FALSE(r.ok());
+        CHECK(r.error == "now: out of range");
+        CHECK(r.fixes.empty());
+    }
+    // Milliseconds are still read as such.
+    const auto ms = parse_readsb(R"({"now":1791289775500,"ac":[]})");
+    REQUIRE(ms.ok());
+    CHECK(to_unix_seconds(*ms.document_time) == Approx(1791289775.5));
+}
+
+TEST_CASE("readsb: a position age out of range rejects that entry only", "[flights]") {
+    const auto r =
+        parse_readsb(R"({"now":1700000000,"aircraft":[)"
+                     R"({"hex":"abc123","lat":1,"lon":2,"alt_geom":1000,"seen_pos":1e300},)"
+                     R"({"hex":"abc124","lat":1,"lon":2,"alt_geom":1000,"seen_pos":2}]})");
+    REQUIRE(r.ok());
+    REQUIRE(r.problems.size() == 1);
+    CHECK(r.problems[0].text() == "aircraft[0].seen_pos: out of range");
+    REQUIRE(r.fixes.size() == 1);
+    CHECK(r.fixes[0].icao24 == "abc124");
+    CHECK(to_unix_seconds(r.fixes[0].fix_time) == Approx(1699999998.0));
+}
+
+TEST_CASE("OpenSky: times out of range are refused, not converted", "[flights]") {
+    const auto doc = parse_opensky(R"({"time":-1e30,"states":null})");
+    CHECK_FALSE(doc.ok());
+    CHECK(doc.error == "time: out of range");
+
+    const auto row =
+        parse_opensky(R"({"time":1615141830,"states":[["a1b2c3","CALL    ","US",1e300,1615141830,)"
+                      R"(-105.1,39.9,1000,false,200,90,0,null,1100,"1200",false,0]]})");
+    REQUIRE(row.ok());
+    CHECK(row.fixes.empty());
+    REQUIRE(row.problems.size() == 1);
+    CHECK(row.problems[0].message == "out of range");
+}
+
+TEST_CASE("replay: an offset out of range is a line error", "[flights]") {
+    std::string error;
+    CHECK_FALSE(
+        parse_replay_line(R"({"t":1e300,"icao24":"abc123","lat":1,"lon":1,"alt_m":1})", &error));
+    CHECK(error == "t: out of range");
+    const auto ok =
+        parse_replay_line(R"({"t":1e10,"icao24":"abc123","lat":1,"lon":1,"alt_m":1})", &error);
+    REQUIRE(ok);
+    CHECK(ok->offset == std::chrono::seconds(10'000'000'000));
+}
