@@ -87,7 +87,8 @@ TEST_CASE("a wrong key is rejected with a message that says so, and retried") {
     rig.session->start();
     REQUIRE(rig.wait([&] { return rig.sim.log_of("verify_client").size() >= 2; }, 5));
     CHECK(rig.session->state() != LinkState::kReady);
-    CHECK(rig.session->reason().find("authentication rejected") != std::string::npos);
+    // Published as the reason of the loss (by now it may already be reconnecting).
+    CHECK(rig.saw_reason("authentication rejected"));
     CHECK(rig.sim.log_of("get_device_state").empty());
 }
 
@@ -150,20 +151,41 @@ TEST_CASE("link loss in every state, the session comes back") {
     Rig rig;
     rig.session->start();
     REQUIRE(rig.wait_ready());
-    SECTION("parked") {}
-    SECTION("viewing the moon") {
-        auto r = rig.op([&](auto d) { rig.session->start_view(Target::kMoon, d); });
-        REQUIRE(r.first);
+    std::optional<Target> expected;  // the view the device holds when the link drops
+    SECTION("parked") {
+        REQUIRE(rig.sim.device()["parked"] == true);
+    }
+    SECTION("idle: arm open, no view") {
+        REQUIRE(rig.op([&](auto d) { rig.session->start_view(Target::kMoon, d); }).first);
+        REQUIRE(rig.op([&](auto d) { rig.session->stop_view(d); }).first);
+        REQUIRE(rig.sim.device()["parked"] == false);
+        REQUIRE(rig.sim.device()["mode"] == "none");
     }
     SECTION("slewing") {
         rig.session->start_view(Target::kMoon, [](bool, const std::string&) {});
-        rig.wait([&] { return !rig.sim.log_of("start_scan_planet").empty(); }, 3);
+        REQUIRE(rig.wait([&] { return rig.sim.device()["slewing"] == true; }, 3));
+        expected = Target::kMoon;
+    }
+    SECTION("tracking the moon") {
+        REQUIRE(rig.op([&](auto d) { rig.session->start_view(Target::kMoon, d); }).first);
+        REQUIRE(rig.sim.device()["tracking"] == true);
+        expected = Target::kMoon;
+    }
+    SECTION("tracking the sun") {
+        REQUIRE(rig.op([&](auto d) { rig.session->start_view(Target::kSun, d); }).first);
+        REQUIRE(rig.sim.device()["tracking"] == true);
+        expected = Target::kSun;
     }
     rig.sim.drop_all();
     REQUIRE(rig.wait([&] { return rig.session->state() == LinkState::kLost; }, 3));
     REQUIRE(rig.wait_ready());
     CHECK(rig.readies == 2);
     CHECK(rig.sim.log_of("get_device_state").size() == 2);  // full handshake again
+    // What the session believes after the reconnect is what the device holds (re-read, not
+    // remembered from the old connection), and nothing records.
+    CHECK(rig.session->view_target() == expected);
+    CHECK_FALSE(rig.session->recording());
+    CHECK(rig.sim.device()["recording"] == false);
 }
 
 TEST_CASE("link loss mid-recording: the stray recording is stopped after the reconnect") {
@@ -191,7 +213,7 @@ TEST_CASE("operations: view, record, stop view, park") {
     REQUIRE(rig.wait_ready());
     auto rec = rig.op([&](auto d) { rig.session->start_record(d); });
     CHECK_FALSE(rec.first);  // not in a sun/moon view
-    CHECK(rec.second.find("not in sun or moon view") != std::string::npos);
+    CHECK(rec.second.find("recording did not start: the scope is in no view") != std::string::npos);
     auto v = rig.op([&](auto d) { rig.session->start_view(Target::kSun, d); });
     REQUIRE(v.first);
     CHECK(v.second.find("solar_sys") != std::string::npos);
