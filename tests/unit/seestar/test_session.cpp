@@ -269,3 +269,31 @@ TEST_CASE("every fault kind is survived") {
     CHECK(r.first);
     CHECK(rig.session->state() == LinkState::kReady);
 }
+
+TEST_CASE("reconnect backoff doubles from the initial delay up to the cap, forever") {
+    Rig rig;  // retry 100 ms initial, 400 ms cap
+    std::vector<std::chrono::steady_clock::time_point> losses;
+    rig.on_lost = [&](const std::string&) { losses.push_back(std::chrono::steady_clock::now()); };
+    rig.session->start();
+    REQUIRE(rig.wait_ready());
+    rig.sim.stop();  // the port now refuses
+    REQUIRE(rig.wait([&] { return losses.size() >= 6; }, 8));
+    // Timers never fire early, so the lower bounds are exact; the upper ones allow a loaded
+    // machine.
+    const std::vector<double> nominal = {0.1, 0.2, 0.4, 0.4, 0.4};
+    for (std::size_t i = 0; i < nominal.size(); ++i) {
+        const double gap = std::chrono::duration<double>(losses[i + 1] - losses[i]).count();
+        INFO("gap " << i << ": " << gap << " s");
+        CHECK(gap >= nominal[i] - 0.005);
+        CHECK(gap < nominal[i] + 0.3);
+    }
+    CHECK(rig.session->state() == LinkState::kLost);
+    CHECK(rig.saw_reason("connect"));
+
+    // An operator's connect gives up after its attempts; the service keeps trying.
+    const auto before = losses.size();
+    auto r = rig.op([&](auto d) { rig.session->connect_now(2, d); }, 5);
+    CHECK_FALSE(r.first);
+    CHECK(losses.size() - before == 2);
+    REQUIRE(rig.wait([&] { return losses.size() >= before + 4; }, 5));
+}

@@ -91,7 +91,7 @@ TEST_CASE("simulator: verify strictness follows the firmware") {
     }
 }
 
-TEST_CASE("simulator: client slots; the connection beyond them is accepted and closed") {
+TEST_CASE("simulator: beyond its client slots a connection is accepted and closed") {
     auto o = quick();
     o.max_clients = 2;
     SimThread s(o);
