@@ -122,10 +122,19 @@ TEST_CASE("heartbeat: test_connection at the configured interval") {
     rig.wait([] { return false; }, 2.7);
     const auto beats = rig.sim.log_of("test_connection");
     REQUIRE(beats.size() >= 4);
+    // Measured on the simulator's log. A beat is sent on the first 250 ms check at least
+    // 375 ms after the last one, so no gap is shorter; a loaded machine only makes gaps longer,
+    // and the mean stays at the interval.
     for (std::size_t i = 1; i < beats.size(); ++i) {
         const double gap = std::chrono::duration<double>(beats[i].time - beats[i - 1].time).count();
-        CHECK(gap == Approx(0.5).margin(0.1));
+        INFO("gap " << i << ": " << gap << " s");
+        CHECK(gap >= 0.37);
+        CHECK(gap < 1.0);
     }
+    const double mean =
+        std::chrono::duration<double>(beats.back().time - beats.front().time).count() /
+        static_cast<double>(beats.size() - 1);
+    CHECK(mean == Approx(0.5).margin(0.1));
 }
 
 TEST_CASE("default timing: a silent scope is declared lost within 10 s and reconnected") {
@@ -296,4 +305,37 @@ TEST_CASE("reconnect backoff doubles from the initial delay up to the cap, forev
     CHECK_FALSE(r.first);
     CHECK(losses.size() - before == 2);
     REQUIRE(rig.wait([&] { return losses.size() >= before + 4; }, 5));
+}
+
+TEST_CASE("a key configured for firmware that has no challenge: 103 and the handshake goes on") {
+    TempDir dir;
+    auto keys = sim::make_test_key_pair(dir.path());
+    const int fw = GENERATE(2427, 2706);
+    auto o = fast_options();
+    o.auth_key_file = keys.private_key;
+    Rig rig(fast_sim(fw), o);
+    rig.session->start();
+    REQUIRE(rig.wait_ready());
+    const auto m = methods(rig.sim);
+    REQUIRE(m.size() > 2);
+    CHECK(m[0] == "get_verify_str");
+    CHECK(index_of(m, "verify_client") == -1);
+    CHECK(index_of(m, "get_device_state") > 0);
+    CHECK(rig.session->status()["authenticated"] == false);
+    CHECK(rig.session->firmware() == fw);
+}
+
+TEST_CASE("optional authentication on 7.18 is done when a key is configured") {
+    TempDir dir;
+    auto keys = sim::make_test_key_pair(dir.path());
+    auto so = fast_sim(2718);
+    so.auth_mode = "optional";
+    so.public_key_pem = keys.public_pem;
+    auto o = fast_options();
+    o.auth_key_file = keys.private_key;
+    Rig rig(so, o);
+    rig.session->start();
+    REQUIRE(rig.wait_ready());
+    CHECK(rig.session->status()["authenticated"] == true);
+    CHECK(rig.sim.log_of("verify_client").size() == 1);
 }
