@@ -119,7 +119,11 @@ TEST_CASE("an operator capture can be cancelled while it records") {
     REQUIRE(rig.wait([&] { return rig.sim.device()["recording"] == true; }, 5));
     REQUIRE(rig.scheduler->cancel(id));
     REQUIRE(rig.wait([&] { return rig.sim.device()["recording"] == false; }, 2));
+    // The outcome goes out once the stop is acknowledged, which may be just after the
+    // simulator has acted on it.
+    REQUIRE(rig.wait([&] { return rig.scheduler->find(id)->state != "recording"; }, 2));
     CHECK(rig.scheduler->find(id)->state == "cancelled");
+    CHECK(rig.sim.log_of("stop_record_avi").size() == 1);
 }
 
 TEST_CASE("sun captures are refused without the solar filter confirmation") {
