@@ -178,7 +178,7 @@ TEST_CASE("zipcatcherd survives every simulator fault and keeps answering its so
     CHECK(h.cli({"status"}).exit_code == 0);
 }
 
-TEST_CASE("zipcatcherd survives the simulator's stream, device and auth faults") {
+TEST_CASE("zipcatcherd survives the simulator's stream and device faults") {
     DaemonHarness h;
     // Each fires on the heartbeat in turn; rst, drop-after and reboot cost a connection.
     SimProcess sim(h,
