@@ -12,7 +12,11 @@ const net = require('net');
 const os = require('os');
 const path = require('path');
 
-const SKIP = process.env.ZC_REQUIRE_BROWSER ? 1 : 77;
+const REQUIRED = Boolean(process.env.ZC_REQUIRE_BROWSER);
+function skip(why) {
+  console.log((REQUIRED ? 'FAIL (ZC_REQUIRE_BROWSER is set): ' : 'SKIP: ') + why);
+  process.exit(REQUIRED ? 1 : 77);
+}
 const CHROMIUM = process.env.ZC_CHROMIUM || '/usr/bin/chromium';
 const [daemonBin, artifactDir] = process.argv.slice(2);
 if (!daemonBin || !artifactDir) {
@@ -23,12 +27,10 @@ let chromium;
 try {
   ({ chromium } = require('playwright-core'));
 } catch (e) {
-  console.log('SKIP: playwright-core is not installed (npm ci in tests/browser)');
-  process.exit(SKIP);
+  skip('playwright-core is not installed (npm ci in tests/browser)');
 }
 if (!fs.existsSync(CHROMIUM)) {
-  console.log('SKIP: no chromium at ' + CHROMIUM);
-  process.exit(SKIP);
+  skip('no chromium at ' + CHROMIUM);
 }
 
 const TOKEN = 'browser-test-token-0123456789abcdef';

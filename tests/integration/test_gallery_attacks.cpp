@@ -44,7 +44,7 @@ std::vector<fs::path> visible_files(const fs::path& root) {
 
 }  // namespace
 
-TEST_CASE("gallery: traversal corpus is refused on every route; nothing outside is touched") {
+TEST_CASE("gallery: traversal corpus is refused on every route and nothing outside is touched") {
     GalleryDaemon d;
     const auto state = d.h.dir() / "state";
     const std::string secret = png("TOPSECRET");

@@ -11,7 +11,7 @@ using namespace zc::test;
 using nlohmann::json;
 namespace fs = std::filesystem;
 
-TEST_CASE("gallery: page, assets and an empty list are public") {
+TEST_CASE("gallery: page and assets and an empty list are public") {
     GalleryDaemon d;
     auto page = http(d.port, "GET", "/gallery");
     CHECK(page.status == 200);
@@ -65,7 +65,7 @@ TEST_CASE("gallery: auth errors in the original's order and words") {
     CHECK(err.find(kToken) == std::string::npos);
 }
 
-TEST_CASE("gallery: upload, list, serve, update, delete with every status") {
+TEST_CASE("gallery: upload list serve update and delete with every status") {
     GalleryDaemon d;
     auto r = d.upload("shot.png", png("one"),
                       {{"flight_id", "BAW123"}, {"caption", "first"}, {"target", "sun"}});
@@ -212,7 +212,7 @@ HttpResult header_only(unsigned short port, const std::string& target, const std
 
 }  // namespace
 
-TEST_CASE("gallery: 413 from the headers, before the body is sent") {
+TEST_CASE("gallery: 413 from the headers before the body is sent") {
     GalleryDaemon d;
     const std::string bearer = "Bearer " + kToken;
     // One byte over 16 MiB: Beast stops at the header (its body_limit), the router answers.
@@ -266,7 +266,7 @@ TEST_CASE("gallery: read-only mode answers 403 on every write") {
     CHECK(fs::is_empty(d.root()));
 }
 
-TEST_CASE("gallery: failed auth is rate-limited per address (10 per minute, then 429)") {
+TEST_CASE("gallery: failed auth is rate-limited per address (10 per minute then 429)") {
     GalleryDaemon d;
     for (int i = 0; i < 10; ++i)
         CHECK(d.upload("a.png", png(), {}, "wrong-token-wrong-token").status == 401);
