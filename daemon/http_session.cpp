@@ -399,6 +399,10 @@ std::string remote_of(const tcp::socket& s) {
 
 void start_http_session(tcp::socket socket, std::shared_ptr<HttpShared> shared) {
     auto remote = remote_of(socket);
+    // Every response is written whole (header and body in one go), so Nagle's algorithm can only
+    // hold back the last, partial segment of a large body until the client's delayed ACK comes.
+    error_code ec;
+    socket.set_option(tcp::no_delay(true), ec);
     if (shared->tls) {
         auto& ctx = *shared->tls;
         auto s = std::make_shared<Session<TlsStream>>(std::move(shared), std::move(remote),
