@@ -249,6 +249,7 @@ class Session final : public HttpSessionBase, public std::enable_shared_from_thi
     void send(HttpReply r) {
         ++shared_->requests;
         status_ = r.status;
+        body_unread_ = r.close;
         close_after_ = r.close || !keep_alive_ || shared_->stopping;
         const auto prepare = [&](auto& res) {
             res.version(11);
@@ -315,9 +316,42 @@ class Session final : public HttpSessionBase, public std::enable_shared_from_thi
         fres_.reset();
         pres_.reset();
         shared_body_.reset();
-        if (ec || close_after_)
+        if (ec)
             return close();
+        if (close_after_)
+            return body_unread_ ? linger() : close();
         read_header();
+    }
+
+    // A request answered without reading its body (413, 401, 404 ...): the client may still be
+    // sending it. Closing now, with its bytes unread, makes the kernel send a reset, and a reset
+    // can discard the answer before the client has read it (a browser then shows "connection
+    // reset" instead of the JSON 413). So, as Apache and nginx do, end our side, then read and
+    // drop what still comes, for a bounded time, before closing.
+    void linger() {
+        if constexpr (std::is_same_v<Stream, TlsStream>) {
+            close();  // close_notify and a short wait for the peer's: TLS has no half-close
+        } else {
+            error_code ec;
+            lowest().socket().shutdown(tcp::socket::shutdown_send, ec);
+            // One deadline for the whole drain: tcp_stream keeps it across reads.
+            lowest().expires_after(shared_->limits.linger_timeout);
+            drain();
+        }
+    }
+
+    void drain() {
+        if (!drain_buf_)
+            drain_buf_ = std::make_unique<char[]>(kDrainChunk);
+        lowest().async_read_some(asio::buffer(drain_buf_.get(), kDrainChunk),
+                                 [self = this->shared_from_this()](error_code ec, std::size_t n) {
+                                     self->drained_ += n;
+                                     if (ec ||
+                                         self->drained_ > self->shared_->limits.linger_bytes ||
+                                         self->shared_->stopping)
+                                         return self->lowest().close();
+                                     self->drain();
+                                 });
     }
 
     void close() {
@@ -346,7 +380,10 @@ class Session final : public HttpSessionBase, public std::enable_shared_from_thi
     std::string method_, target_;
     unsigned status_ = 0;
     std::uint64_t bytes_ = 0, upload_limit_ = 0;
-    bool keep_alive_ = true, close_after_ = false;
+    bool keep_alive_ = true, close_after_ = false, body_unread_ = false;
+    static constexpr std::size_t kDrainChunk = 16 * 1024;
+    std::unique_ptr<char[]> drain_buf_;
+    std::uint64_t drained_ = 0;
     std::chrono::steady_clock::time_point started_{};
 };
 
@@ -362,6 +399,10 @@ std::string remote_of(const tcp::socket& s) {
 
 void start_http_session(tcp::socket socket, std::shared_ptr<HttpShared> shared) {
     auto remote = remote_of(socket);
+    // Every response is written whole (header and body in one go), so Nagle's algorithm can only
+    // hold back the last, partial segment of a large body until the client's delayed ACK comes.
+    error_code ec;
+    socket.set_option(tcp::no_delay(true), ec);
     if (shared->tls) {
         auto& ctx = *shared->tls;
         auto s = std::make_shared<Session<TlsStream>>(std::move(shared), std::move(remote),

@@ -22,6 +22,10 @@ struct HttpLimits {
     std::chrono::seconds body_timeout{120};  // 16 MiB at ~140 kB/s
     std::chrono::seconds write_timeout{60};
     std::size_t max_connections = 128;
+    /// After an answer that left the request body unread: how long, and how much, the rest of
+    /// the body is read and dropped so that the client gets to read the answer.
+    std::chrono::seconds linger_timeout{5};
+    std::uint64_t linger_bytes = 32u << 20;
 };
 
 class HttpSessionBase {

@@ -3,14 +3,20 @@
 // headless by playwright-core. Upload through the form (answering the token prompt), see the
 // image, edit its caption, filter, delete. Saves a screenshot under the build directory.
 //   node gallery.test.js DAEMON_BIN ARTIFACT_DIR
-// Exit 0 pass, 1 fail, 77 skipped (no chromium or playwright-core here).
+// Exit 0 pass, 1 fail, 77 skipped (no chromium or playwright-core here). With
+// ZC_REQUIRE_BROWSER set (scripts/run-tests, hence CI) a missing browser is a failure: a skip
+// there would hide that the page was never tested.
 const { spawn, execFileSync } = require('child_process');
 const fs = require('fs');
 const net = require('net');
 const os = require('os');
 const path = require('path');
 
-const SKIP = 77;
+const REQUIRED = Boolean(process.env.ZC_REQUIRE_BROWSER);
+function skip(why) {
+  console.log((REQUIRED ? 'FAIL (ZC_REQUIRE_BROWSER is set): ' : 'SKIP: ') + why);
+  process.exit(REQUIRED ? 1 : 77);
+}
 const CHROMIUM = process.env.ZC_CHROMIUM || '/usr/bin/chromium';
 const [daemonBin, artifactDir] = process.argv.slice(2);
 if (!daemonBin || !artifactDir) {
@@ -21,12 +27,10 @@ let chromium;
 try {
   ({ chromium } = require('playwright-core'));
 } catch (e) {
-  console.log('SKIP: playwright-core is not installed (npm ci in tests/browser)');
-  process.exit(SKIP);
+  skip('playwright-core is not installed (npm ci in tests/browser)');
 }
 if (!fs.existsSync(CHROMIUM)) {
-  console.log('SKIP: no chromium at ' + CHROMIUM);
-  process.exit(SKIP);
+  skip('no chromium at ' + CHROMIUM);
 }
 
 const TOKEN = 'browser-test-token-0123456789abcdef';

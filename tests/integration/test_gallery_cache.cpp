@@ -155,7 +155,7 @@ TEST_CASE("gallery: the listing is gzip'ed for clients that accept it") {
     CHECK(gz2.header("ETag") != gz_etag);
 }
 
-TEST_CASE("gallery: the listing is built once, not per request") {
+TEST_CASE("gallery: the listing is built once and not per request") {
     GalleryDaemon d;
     REQUIRE(d.upload("a.png", png()).status == 200);
     list(d.port);
@@ -214,7 +214,7 @@ TEST_CASE("gallery: CLI gallery-add shows in the cached listing at once") {
     CHECK(list(d.port).empty());
 }
 
-TEST_CASE("gallery: Expect 100-continue gets a 100 before the body, or the refusal instead") {
+TEST_CASE("gallery: Expect 100-continue gets a 100 before the body or the refusal instead") {
     GalleryDaemon d;
     const auto body = multipart({{"caption", "continued"}}, "c.png", png("continue"));
     const auto head = [&](const std::string& token, std::size_t length) {

@@ -23,7 +23,7 @@ TEST_CASE("secure_filename follows werkzeug") {
     CHECK(secure_filename("x\0y") == "x");
 }
 
-TEST_CASE("upload names: UTC timestamp, flight id, UNKNOWN when absent") {
+TEST_CASE("upload names: UTC timestamp - flight id - UNKNOWN when absent") {
     const auto t = *parse_iso8601("2026-02-01T11:05:49.5Z");
     CHECK(upload_filename(t, std::string("BAW123"), "PNG") == "20260201_110549_BAW123.png");
     CHECK(upload_filename(t, std::nullopt, "jpg") == "20260201_110549_UNKNOWN.jpg");
@@ -61,7 +61,7 @@ TEST_CASE("client paths: only the exact shape the gallery creates") {
     CHECK_FALSE(parse_client_path(std::string("gallery/2026/02/a\0.png", 23)));
 }
 
-TEST_CASE("bearer check: order, texts and constant-time compare") {
+TEST_CASE("bearer check: order - texts and constant-time compare") {
     CHECK(check_bearer(std::nullopt, "") == AuthResult::kDisabled);
     CHECK(check_bearer(std::string_view("Bearer x"), "") == AuthResult::kDisabled);
     CHECK(check_bearer(std::nullopt, "secret-token-123") == AuthResult::kMissing);
@@ -83,7 +83,7 @@ TEST_CASE("bearer check: order, texts and constant-time compare") {
     CHECK_FALSE(tokens_equal("a", "b"));
 }
 
-TEST_CASE("rate limiter: 10 failures a minute per address, then blocked until they age out") {
+TEST_CASE("rate limiter: 10 failures a minute per address - then blocked until they age out") {
     RateLimiter rl(10, std::chrono::minutes(1));
     ManualClock clock(*parse_iso8601("2026-01-01T00:00:00Z"));
     for (int i = 0; i < 10; ++i) {
@@ -102,7 +102,7 @@ TEST_CASE("rate limiter: 10 failures a minute per address, then blocked until th
     CHECK(small.tracked() <= 3);
 }
 
-TEST_CASE("multipart: fields, files, binary data, errors") {
+TEST_CASE("multipart: fields - files - binary data - errors") {
     const std::string body =
         "--XyZ\r\nContent-Disposition: form-data; name=\"caption\"\r\n\r\nhello; \"world\"\r\n"
         "--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a;b.png\"\r\n"
@@ -128,7 +128,7 @@ TEST_CASE("multipart: fields, files, binary data, errors") {
     CHECK_FALSE(parse_multipart("garbage", "XyZ"));
 }
 
-TEST_CASE("form fields: urlencoded, JSON, multipart") {
+TEST_CASE("form fields: urlencoded - JSON - multipart") {
     auto u = parse_form_fields("application/x-www-form-urlencoded", "caption=a+b%21&target=sun");
     REQUIRE(u);
     CHECK((*u)["caption"] == "a b!");
@@ -142,7 +142,7 @@ TEST_CASE("form fields: urlencoded, JSON, multipart") {
     CHECK_FALSE(parse_form_fields("text/plain", "x"));
 }
 
-TEST_CASE("sidecar: eight fields, merge keeps the rest, checks") {
+TEST_CASE("sidecar: eight fields - merge keeps the rest - checks") {
     const auto t = *parse_iso8601("2026-02-01T11:05:49.511Z");
     auto s = new_sidecar({{"caption", "c"}, {"target", "moon"}}, t);
     CHECK(s.size() == 8);

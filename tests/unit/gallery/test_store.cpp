@@ -31,7 +31,7 @@ std::size_t count_files(const fs::path& dir) {
 
 }  // namespace
 
-TEST_CASE("store: add files under YYYY/MM (UTC) with a sidecar, list shows it") {
+TEST_CASE("store: add files under YYYY/MM (UTC) with a sidecar - list shows it") {
     test::TempDir dir;
     Store store(dir / "gallery");
     auto r = store.add("photo.PNG", kPng, {{"flight_id", "BAW1"}, {"caption", "hi"}}, kT);
@@ -52,7 +52,7 @@ TEST_CASE("store: add files under YYYY/MM (UTC) with a sidecar, list shows it") 
     CHECK(list[0]["metadata"]["caption"] == "hi");
 }
 
-TEST_CASE("store: a name collision gets a suffix, never an overwrite") {
+TEST_CASE("store: a name collision gets a suffix - never an overwrite") {
     test::TempDir dir;
     Store store(dir / "gallery");
     REQUIRE(store.add("a.png", kPng, {{"flight_id", "X"}}, kT).ok());
@@ -67,7 +67,7 @@ TEST_CASE("store: a name collision gets a suffix, never an overwrite") {
     CHECK(store.list().size() == 3);
 }
 
-TEST_CASE("store: type by extension and magic, size limit") {
+TEST_CASE("store: type by extension and magic - size limit") {
     test::TempDir dir;
     Store store(dir / "gallery", 100);
     CHECK(store.add("evil.png", "<?php system($_GET['c']); ?>", {}, kT).status == 400);
@@ -79,7 +79,7 @@ TEST_CASE("store: type by extension and magic, size limit") {
     CHECK(store.list().empty());
 }
 
-TEST_CASE("store: update merges and 404s without an image; delete 404s when missing") {
+TEST_CASE("store: update merges and 404s without an image and delete 404s when missing") {
     test::TempDir dir;
     Store store(dir / "gallery");
     auto r = store.add("a.png", kPng, {{"caption", "old"}, {"target", "sun"}}, kT);
@@ -132,7 +132,7 @@ TEST_CASE("store: symlinks anywhere below the root are not followed") {
     CHECK(fs::exists(dir / "outside/2026/02/secret.png"));
 }
 
-TEST_CASE("store: sweep removes leftover temporaries; spool files are anonymous") {
+TEST_CASE("store: sweep removes leftover temporaries and spool files are anonymous") {
     test::TempDir dir;
     Store store(dir / "gallery");
     fs::create_directories(dir / "gallery/2026/02");
