@@ -39,7 +39,7 @@ TEST_CASE("Full refraction table (reference doc 2.1)", "[astro][refraction]") {
         CHECK(bennett_refraction_deg(apparent, 10, 1010) * 60 == Approx(arcmin).margin(0.05));
 }
 
-TEST_CASE("Refraction raises, never lowers; airless and below -1 deg untouched",
+TEST_CASE("Refraction raises, never lowers and airless and below -1 deg untouched",
           "[astro][refraction]") {
     const Atmosphere atm{1013.25, 15, 0};
     for (double h = -0.99; h < 89.9; h += 0.37)

@@ -170,7 +170,7 @@ TEST_CASE("backup: round trip through restore into empty directories") {
     CHECK(again.unchanged.size() == 6);
 }
 
-TEST_CASE("backup: an existing destination needs --force; a directory gets a dated name") {
+TEST_CASE("backup: an existing destination needs --force and a directory gets a dated name") {
     Site s;
     test::write_file(s.dir / "b.tar", "old");
     CHECK_THROWS_WITH(backup::create_backup(s.options(s.dir / "b.tar")),
@@ -248,7 +248,7 @@ TEST_CASE("backup: a file that never holds still fails the backup and leaves not
         CHECK(e.path().filename().string().find(".tmp-") == std::string::npos);
 }
 
-TEST_CASE("restore: a different file is a conflict; nothing is written without --force") {
+TEST_CASE("restore: a different file is a conflict and nothing is written without --force") {
     Site s;
     backup::create_backup(s.options(s.dir / "b.tar"));
     const fs::path img = s.state / "gallery/2026/01/20260131_235959_BAW1.png";

@@ -115,7 +115,7 @@ TEST_CASE("a line of exactly the limit is accepted") {
     CHECK(read_json(c)["result"] == 0);
 }
 
-TEST_CASE("64 concurrent clients are served; the 65th is refused with a reason") {
+TEST_CASE("64 concurrent clients are served and the 65th is refused with a reason") {
     ControlFixture f;
     std::vector<protocol::ControlClient> clients;
     clients.reserve(65);
@@ -217,7 +217,7 @@ TEST_CASE("asynchronous replies arrive matched by id even after the client half-
     CHECK_FALSE(c.read_line(std::chrono::seconds(5)).has_value());
 }
 
-TEST_CASE("idle clients are closed after the idle timeout; watchers are not") {
+TEST_CASE("idle clients are closed after the idle timeout and watchers are not") {
     daemon::ControlLimits limits;
     limits.idle_timeout = std::chrono::milliseconds(200);
     ControlFixture f(limits);

@@ -25,7 +25,7 @@ TEST_CASE("a full request parses with id, command and arguments") {
     CHECK(r.arguments == json{{"verbose", true}});
 }
 
-TEST_CASE("id and arguments are optional; string ids are echoed as strings") {
+TEST_CASE("id and arguments are optional and string ids are echoed as strings") {
     auto r = ok(R"({"command":"version"})");
     CHECK(r.id.is_null());
     CHECK(r.arguments == json::object());

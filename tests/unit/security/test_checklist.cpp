@@ -114,7 +114,7 @@ TEST_CASE("no checklist item ever contains the token") {
     }
 }
 
-TEST_CASE("binding on all interfaces warns; loopback and LAN pass") {
+TEST_CASE("binding on all interfaces warns and loopback and LAN pass") {
     World w;
     const auto all = w.load("");  // the default 0.0.0.0:8000
     CHECK(status_of(all, "http_bind") == Status::kWarn);
@@ -147,7 +147,7 @@ TEST_CASE("a write token over plain HTTP beyond loopback warns") {
     CHECK(status_of(w.load(tok), "http_tls", live) == Status::kPass);
 }
 
-TEST_CASE("secrets in a file others can read fail; private files pass") {
+TEST_CASE("secrets in a file others can read fail and private files pass") {
     World w;
     const std::string tok = "[gallery]\nauth_token = " + kStrong + "\n";
     CHECK(status_of(w.load(tok, {}, 0644), "secrets_files") == Status::kFail);

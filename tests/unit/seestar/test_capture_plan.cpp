@@ -12,7 +12,7 @@ UtcTime t0() {
 }
 }  // namespace
 
-TEST_CASE("predictions below the level are ignored; buffers widen the rest") {
+TEST_CASE("predictions below the level are ignored and buffers widen the rest") {
     std::vector<Prediction> p = {{"a", Target::kSun, Level::kHigh, t0()},
                                  {"b", Target::kSun, Level::kMedium, t0() + seconds(100)}};
     auto r = requests_from(p, Level::kHigh, seconds(10), seconds(5));
@@ -22,7 +22,7 @@ TEST_CASE("predictions below the level are ignored; buffers widen the rest") {
     CHECK(requests_from(p, Level::kMedium, seconds(10), seconds(5)).size() == 2);
 }
 
-TEST_CASE("overlapping windows of one target merge; the other target conflicts") {
+TEST_CASE("overlapping windows of one target merge and the other target conflicts") {
     std::vector<Request> r = {{"b", Target::kSun, t0() + seconds(15), t0() + seconds(35)},
                               {"a", Target::kSun, t0(), t0() + seconds(20)},
                               {"c", Target::kSun, t0() + seconds(100), t0() + seconds(120)},

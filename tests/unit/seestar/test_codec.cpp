@@ -87,7 +87,7 @@ TEST_CASE("malformed lines are reported with the field at fault") {
     CHECK(id_as_int(std::get<Reply>(m).id) == 12);
 }
 
-TEST_CASE("requests are one line with \\r\\n, params omitted when null") {
+TEST_CASE("requests are one line ending in CRLF with params omitted when null") {
     CHECK(encode_request(7, "test_connection") == "{\"id\":7,\"method\":\"test_connection\"}\r\n");
     CHECK(encode_request(8, "pi_set_time", {{"year", 2026}}).find("\"params\":{\"year\":2026}") !=
           std::string::npos);
