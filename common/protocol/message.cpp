@@ -52,6 +52,10 @@ std::variant<json, ParseError> parse_object(std::string_view line) {
         if (auto pos = what.find("; last read"); pos != std::string::npos)
             what.erase(pos);
         return ParseError{"malformed JSON: " + what, nullptr};
+    } catch (const json::exception&) {
+        // A number beyond a double ("1e3000") is out_of_range, not a parse_error: uncaught, one
+        // such line ended the daemon (found by fuzzing). Its text would quote the number.
+        return ParseError{"malformed JSON: a number is out of range", nullptr};
     }
     if (!j.is_object())
         return ParseError{std::string("expected a JSON object, got ") + type_name(j), nullptr};
