@@ -49,6 +49,8 @@ std::optional<Fix> parse_row(ElementReader& r, bool& has_position) {
     const auto icao = r.string(kIcao24, "icao24");
     if (!icao && !r.bad())
         r.fail(kIcao24, "icao24", "missing");
+    else if (icao && icao->empty())
+        r.fail(kIcao24, "icao24", "empty");  // a fix needs a merge key (as readsb's "hex")
     const auto tpos = r.number(kTimePosition, "time_position");
     const auto lon = r.number(kLon, "longitude");
     const auto lat = r.number(kLat, "latitude");

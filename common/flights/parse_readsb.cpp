@@ -28,6 +28,8 @@ std::optional<Fix> parse_entry(FieldReader& r, double now_s, Feed feed, bool& ha
     const auto hex = r.string("hex");
     if (!hex && !r.bad())
         r.fail("hex", "missing");
+    else if (hex && hex->empty())
+        r.fail("hex", "empty");  // a fix needs a merge key (found by fuzzing)
     const auto lat = r.number("lat");
     const auto lon = r.number("lon");
     if (r.bad())

@@ -76,3 +76,36 @@ TEST_CASE("replay: an offset out of range is a line error", "[flights]") {
     REQUIRE(ok);
     CHECK(ok->offset == std::chrono::seconds(10'000'000'000));
 }
+
+TEST_CASE("a fix without a merge key is refused", "[flights]") {
+    // An empty readsb "hex", an empty OpenSky icao24, a FlightAware entry with neither
+    // fa_flight_id nor ident: each gave a fix whose key() was empty, which the cache would have
+    // merged with every other such aircraft (found by the flights_* fuzz targets).
+    const auto readsb = parse_readsb(R"({"now":1700000000,"aircraft":[)"
+                                     R"({"hex":"","lat":51.3,"lon":-2.0,"alt_geom":1000},)"
+                                     R"({"hex":"abc124","lat":1,"lon":2,"alt_geom":1000}]})");
+    REQUIRE(readsb.ok());
+    REQUIRE(readsb.fixes.size() == 1);
+    CHECK(readsb.fixes[0].icao24 == "abc124");
+    REQUIRE(readsb.problems.size() == 1);
+    CHECK(readsb.problems[0].text() == "aircraft[0].hex: empty");
+
+    const auto opensky =
+        parse_opensky(R"({"time":1615141830,"states":[["","ABC123  ","x",1615141830,1615141830,)"
+                      R"(-2.0,51.3,1000.0,false,100.0,90.0,0.0,null,1000.0,null,false,0]]})");
+    REQUIRE(opensky.ok());
+    CHECK(opensky.fixes.empty());
+    REQUIRE(opensky.problems.size() == 1);
+    CHECK(opensky.problems[0].message == "empty");
+
+    const auto fa =
+        parse_flightaware(R"({"flights":[{"last_position":{"latitude":51.3,"longitude":-2.0,)"
+                          R"("timestamp":"2024-07-10T12:00:00Z","altitude":350}},)"
+                          R"({"ident":"BAW1","last_position":{"latitude":51.3,"longitude":-2.0,)"
+                          R"("timestamp":"2024-07-10T12:00:00Z","altitude":350}}]})");
+    REQUIRE(fa.ok());
+    REQUIRE(fa.fixes.size() == 1);
+    CHECK(fa.fixes[0].key() == "BAW1");
+    REQUIRE(fa.problems.size() == 1);
+    CHECK(fa.problems[0].message == "missing, and no ident either");
+}
