@@ -32,6 +32,10 @@ enum : std::size_t {
 SourceType source_from_opensky(std::optional<double> ps) {
     if (!ps)
         return SourceType::Unknown;
+    // Casting a double outside int's range is undefined behaviour (found by fuzzing): only
+    // 0..3 are defined values, anything else is "other".
+    if (!(*ps >= 0 && *ps <= 3))
+        return SourceType::Other;
     switch (static_cast<int>(*ps)) {
         case 0:
             return SourceType::AdsbIcao;

@@ -109,3 +109,21 @@ TEST_CASE("a fix without a merge key is refused", "[flights]") {
     REQUIRE(fa.problems.size() == 1);
     CHECK(fa.problems[0].message == "missing, and no ident either");
 }
+
+TEST_CASE("OpenSky: a position source out of range is other and no overflow", "[flights]") {
+    // position_source 3e45 (or a time-sized 1.6e11) was cast to int: undefined behaviour that
+    // UBSan reported (found by flights_opensky and flights_any).
+    for (const char* ps : {"3e45", "-3e45", "161514183000", "1.5", "0", "2"}) {
+        INFO(ps);
+        const auto r = parse_opensky(
+            std::string(R"({"time":1615141830,"states":[["abc123","ABC123  ","x",1615141830,)") +
+            R"(1615141830,-2.0,51.3,1000.0,false,100.0,90.0,0.0,null,1000.0,null,false,)" + ps +
+            "]]}");
+        REQUIRE(r.ok());
+        REQUIRE(r.fixes.size() == 1);
+        const auto want = std::string(ps) == "0"   ? SourceType::AdsbIcao
+                          : std::string(ps) == "2" ? SourceType::Mlat
+                                                   : SourceType::Other;
+        CHECK(r.fixes[0].source_type == want);
+    }
+}
