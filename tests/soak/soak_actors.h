@@ -31,10 +31,15 @@ class Feed {
     std::string base_url() const { return server_.url("/v2"); }
     unsigned short port() const { return server_.port(); }
     std::size_t requests() const { return server_.request_count(); }
-    /// The next reply misbehaves in this way.
-    void inject(const std::string& kind) {
+    /// The next reply misbehaves in this way; false (nothing queued) while an earlier fault
+    /// still waits for a request: the daemon polls every few seconds at best, and faults piled
+    /// up would turn into one long outage and be counted as many.
+    bool inject(const std::string& kind) {
         std::lock_guard lock(mu_);
+        if (!pending_.empty())
+            return false;
         pending_.push_back(kind);
+        return true;
     }
 
   private:

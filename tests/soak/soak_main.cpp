@@ -399,8 +399,8 @@ void Soak::inject_fault() {
             static const char* kinds[] = {"429",     "500",   "502",   "503",
                                           "garbage", "stall", "reset", "slow"};
             const char* k = kinds[pick(8)];
-            feed_->inject(k);
-            tally_.fault(std::string("feed-") + k);
+            if (feed_->inject(k))
+                tally_.fault(std::string("feed-") + k);
             break;
         }
         case 4: {  // a control client vanishes mid-request
