@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -100,6 +101,20 @@ std::string join_files(const std::vector<std::string>& files) {
     return out.empty() ? "built-in defaults only" : out;
 }
 
+// The daemon reports the paths it was given; this process may have been given them relative.
+bool same_files(const std::vector<std::string>& a, const std::vector<std::string>& b) {
+    auto norm = [](const std::vector<std::string>& v) {
+        std::vector<std::string> out;
+        for (const auto& f : v) {
+            std::error_code ec;
+            const auto c = std::filesystem::weakly_canonical(f, ec);
+            out.push_back(ec ? f : c.string());
+        }
+        return out;
+    };
+    return norm(a) == norm(b);
+}
+
 void print_items(const std::vector<Item>& items) {
     std::size_t width = 5;
     for (const auto& i : items)
@@ -152,7 +167,7 @@ int run_doctor(const GlobalOptions& global, const std::vector<std::string>& args
         if (st.contains("config") && st["config"].contains("files"))
             for (const auto& f : st["config"]["files"])
                 daemon_files.push_back(json_scalar(f));
-        if (daemon_files == local_files)
+        if (same_files(daemon_files, local_files))
             items.push_back({"config_source", "this check reads the daemon's configuration",
                              Status::kPass, join_files(local_files), ""});
         else

@@ -220,11 +220,14 @@ void CaptureScheduler::arm() {
         for (const auto& w : plan_.windows) {
             if (w.stop <= now)
                 continue;
+            next = w.start;
+            // The earliest step still to come: prepare the view, re-read it, start.
+            const auto check = w.start - options_.precheck_lead;
+            if (!prechecked_.count(w.key()) && check > now)
+                next = check;
             const auto prep = w.start - options_.prepare_lead;
             if (!prepared_.count(w.key()) && prep > now)
-                next = prep;
-            else
-                next = w.start;
+                next = std::min(*next, prep);
             break;
         }
     }
@@ -256,6 +259,8 @@ void CaptureScheduler::tick() {
         }
         if (now + kSlack >= w.start - options_.prepare_lead && !prepared_.count(w.key()))
             prepare(w);
+        if (now + kSlack >= w.start - options_.precheck_lead && !prechecked_.count(w.key()))
+            precheck(w);
         break;
     }
     arm();
@@ -286,6 +291,30 @@ void CaptureScheduler::prepare(const Window& w) {
     });
 }
 
+void CaptureScheduler::precheck(const Window& w) {
+    prechecked_.insert(w.key());
+    if (!solar_ok(w) || !session_->usable())
+        return;
+    // Fresh view state for the assertion at the start, and master back if the phone app took
+    // it, so that start_record_avi goes out on time.
+    session_->refresh([this, alive = alive_, w](bool, const std::string&) {
+        if (!*alive || active_ || !session_->usable())
+            return;
+        session_->ensure_master([] {});
+        if (session_->view_target() != w.target && !session_->recording() &&
+            !session_->view_pending()) {
+            spdlog::warn(
+                "capture {}: not in {} view {} s before the start; switching now", w.key(),
+                seestar::to_string(w.target),
+                std::chrono::duration_cast<std::chrono::seconds>(options_.precheck_lead).count());
+            session_->start_view(w.target, [key = w.key()](bool ok, const std::string& text) {
+                if (!ok)
+                    spdlog::warn("capture {}: switching the view: {}", key, text);
+            });
+        }
+    });
+}
+
 void CaptureScheduler::begin(const Window& w) {
     const Window win = w;
     if (!solar_ok(win)) {
@@ -302,16 +331,28 @@ void CaptureScheduler::begin(const Window& w) {
         replan();
         return;
     }
-    active_ = Active{win, false, std::nullopt};
+    active_ = Active{win, false, std::nullopt, std::nullopt, false};
     for (const auto& id : win.ids)
         if (auto it = records_.find(id); it != records_.end())
             it->second.state = "recording";
-    auto record = [this, alive = alive_, key = win.key()] {
-        session_->start_record([this, alive, key](bool ok, const std::string& text) {
-            if (!*alive || !active_ || active_->window.key().rfind(key, 0) != 0)
+    auto record = [this, alive = alive_, key = win.key(), target = win.target] {
+        session_->start_record(target, [this, alive, key](bool ok, const std::string& text) {
+            if (!*alive)
                 return;
+            if (!active_ || active_->window.key().rfind(key, 0) != 0) {
+                // The window ended while the start was being confirmed: a recording that
+                // started late and that no window wants is stopped, never left running.
+                if (ok && !active_)
+                    session_->stop_record([](bool stopped, const std::string& why) {
+                        if (!stopped)
+                            spdlog::warn("capture: stopping a late recording: {}", why);
+                    });
+                return;
+            }
             if (!ok) {
-                finish_active("missed", "recording did not start: " + text);
+                // The session's text says "recording did not start: <why>"; it has already
+                // stopped whatever the scope half-started.
+                finish_active("missed", text);
                 return;
             }
             active_->started = true;
@@ -324,12 +365,13 @@ void CaptureScheduler::begin(const Window& w) {
                 }
         });
     };
-    if (session_->view_target() == win.target) {
+    if (session_->view_target() == win.target && session_->tracking() != false) {
         record();
     } else {
-        // Late: the view was not ready (scope busy or just reconnected).
-        spdlog::warn("capture {}: not in {} view at the start; switching first", win.key(),
-                     seestar::to_string(win.target));
+        // Late: the view was not ready, or the scope stopped tracking (scope busy, just
+        // reconnected, or the target was refused).
+        spdlog::warn("capture {}: not in {} view and tracking at the start; switching first",
+                     win.key(), seestar::to_string(win.target));
         session_->start_view(win.target, [this, alive = alive_, record, key = win.key()](
                                              bool ok, const std::string& text) {
             if (!*alive || !active_ || active_->window.key().rfind(key, 0) != 0)
@@ -355,7 +397,10 @@ void CaptureScheduler::finish_active(const std::string& state, const std::string
     std::string why = reason;
     if (state == "recorded" && !a.started) {
         final_state = "missed";
-        why = a.lost ? "the link was lost: " + *a.lost : "the recording never started";
+        why = a.lost ? "the link was lost: " + *a.lost
+                     : "recording did not start before the window ended";
+    } else if (state == "recorded" && a.tracking_lost) {
+        why = "tracking was lost during the recording: " + *a.tracking_lost;
     }
     for (const auto& id : a.window.ids) {
         if (auto it = records_.find(id); it != records_.end()) {
@@ -370,7 +415,9 @@ void CaptureScheduler::finish_active(const std::string& state, const std::string
         for (const auto& id : ids)
             end(id, final_state, why);
     };
-    if ((a.started || session_->recording()) && session_->usable()) {
+    if (a.device_ended) {
+        report();  // the scope already closed the file
+    } else if ((a.started || session_->recording()) && session_->usable()) {
         // The outcome goes out once the device has closed the file.
         session_->stop_record([this, alive = alive_, report](bool ok, const std::string& text) {
             if (!*alive)
@@ -394,6 +441,25 @@ void CaptureScheduler::on_scope_lost(const std::string& why) {
         active_->lost = why;
 }
 
+void CaptureScheduler::on_recording_ended(const std::string& why) {
+    if (!active_ || !active_->started)
+        return;
+    const auto left = active_->window.stop - clock_.now();
+    if (left <= kSlack)
+        return;  // the planned stop is due anyway
+    active_->device_ended = true;
+    finish_active(
+        "missed",
+        "the scope stopped the recording " +
+            std::to_string(std::chrono::duration_cast<std::chrono::seconds>(left).count()) +
+            " s before the planned end: " + why + " (a partial file may exist)");
+}
+
+void CaptureScheduler::on_tracking_lost(const std::string& why) {
+    if (active_ && active_->started)
+        active_->tracking_lost = why;
+}
+
 void CaptureScheduler::on_scope_ready() {
     if (active_) {
         if (!session_->recording()) {
@@ -401,8 +467,11 @@ void CaptureScheduler::on_scope_ready() {
             auto key = active_->window.key();
             spdlog::info("capture {}: link back during the window; recording again", key);
             const Window w = active_->window;
+            const auto lost = active_->lost;
             active_.reset();
             begin(w);
+            if (active_)
+                active_->lost = lost;  // still an interrupted recording
         }
         return;
     }

@@ -26,6 +26,9 @@ struct CaptureOptions {
     Duration pre = std::chrono::seconds(10);
     Duration post = std::chrono::seconds(10);
     Duration prepare_lead = std::chrono::seconds(90);  // view change + slew before the start
+    // View state re-read and master re-claimed this long before the start, so that the start
+    // itself sends start_record_avi at once.
+    Duration precheck_lead = std::chrono::seconds(3);
     bool solar_filter_confirmed = false;
 };
 
@@ -62,6 +65,10 @@ class CaptureScheduler {
     void on_scope_ready();
     /// The link dropped.
     void on_scope_lost(const std::string& why);
+    /// The device ended the recording itself (AviRecord fail/complete, view gone, target set).
+    void on_recording_ended(const std::string& why);
+    /// Tracking stopped with an error during the recording (the body drifts out of frame).
+    void on_tracking_lost(const std::string& why);
     /// Stops a running recording (daemon shutdown); `done` afterwards.
     void shutdown(std::function<void()> done);
 
@@ -79,6 +86,7 @@ class CaptureScheduler {
     void arm();
     void tick();
     void prepare(const seestar::Window& w);
+    void precheck(const seestar::Window& w);
     void begin(const seestar::Window& w);
     void finish_active(const std::string& state, const std::string& reason);
     void end(const std::string& id, const std::string& state, const std::string& reason);
@@ -99,11 +107,14 @@ class CaptureScheduler {
     std::deque<CaptureRecord> history_;             // finished, newest last
     std::set<std::string> finished_;                // never schedule these again
     seestar::Plan plan_;
-    std::set<std::string> prepared_;  // window keys whose view was prepared
+    std::set<std::string> prepared_;    // window keys whose view was prepared
+    std::set<std::string> prechecked_;  // window keys whose view state was re-read
     struct Active {
         seestar::Window window;
-        bool started = false;  // start_record_avi acknowledged
+        bool started = false;  // AviRecord "working" confirmed
         std::optional<std::string> lost;
+        std::optional<std::string> tracking_lost;
+        bool device_ended = false;  // the scope stopped it: no stop_record_avi to send
     };
     std::optional<Active> active_;
     bool stray_recording_ = false;  // stop it when the link comes back

@@ -127,9 +127,14 @@ LifecycleService::LifecycleService(ServiceContext& ctx)
     });
     sink_ = std::make_shared<CaptureSink>(*this);
     ctx_.bus.subscribe(sink_, {"capture", "seestar"});
-    ctx_.predictions.on_predictions([this](const PredictionSet& set) { on_predictions(set); });
-    ctx_.predictions.on_health([this](const SourcesHealth& h) {
-        if (!stopping_)
+    // The hub outlives the services and has no way to remove a listener: each checks that the
+    // service still exists (a pipeline stopping after us may still publish).
+    ctx_.predictions.on_predictions([this, alive = alive_](const PredictionSet& set) {
+        if (*alive)
+            on_predictions(set);
+    });
+    ctx_.predictions.on_health([this, alive = alive_](const SourcesHealth& h) {
+        if (*alive && !stopping_)
             telegram_.on_health(h);
     });
     ctx_.predictions.set_lifecycle_lookup([this](const std::string& id) { return state_json(id); });

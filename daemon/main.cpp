@@ -1,9 +1,9 @@
 // zipcatcherd: the Zipcatcher daemon. See zipcatcherd(8) and docs/.
 #include <unistd.h>
 
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 #include <boost/program_options.hpp>
-#include <fmt/format.h>
 
 #include <cstdio>
 #include <iostream>

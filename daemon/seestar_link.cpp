@@ -4,6 +4,8 @@
 #include <boost/asio/connect.hpp>
 #include <boost/asio/write.hpp>
 
+#include "seestar/error_codes.h"
+
 namespace zc::daemon {
 
 namespace asio = boost::asio;
@@ -15,6 +17,13 @@ namespace {
 // the daemon buffer without bound.
 constexpr std::size_t kMaxLine = 1 << 20;
 }  // namespace
+
+std::string failure_text(const std::string& method, const RpcResult& r) {
+    if (r.timed_out || r.closed)
+        return r.error;
+    return method + " refused: " + seestar::describe_code(r.code) +
+           (r.error.empty() || r.error == "error" ? "" : " \"" + r.error + "\"");
+}
 
 SeestarLink::SeestarLink(asio::io_context& io, Callbacks callbacks)
     : io_(io),
@@ -139,6 +148,7 @@ void SeestarLink::read_more() {
                                         : "read failed: " + ec.message());
             return;
         }
+        received_ += n;
         framer_.feed(std::string_view(buf_.data(), n));
         while (auto line = framer_.next()) {
             handle_line(*line);
@@ -172,8 +182,13 @@ void SeestarLink::handle_line(const std::string& line) {
     const auto id = seestar::id_as_int(reply.id);
     if (cb_.on_reply)
         cb_.on_reply();
-    if (!id || !pending_.count(*id))
-        return;  // a reply to someone else's id (shared socket, proxy) or after a timeout
+    auto it = id ? pending_.find(*id) : pending_.end();
+    if (it == pending_.end() || (!reply.method.empty() && reply.method != it->second.method)) {
+        // Someone else's id (shared socket, proxy), a duplicate, or a reply after the timeout.
+        ++foreign_;
+        spdlog::debug("seestar: ignored a reply ({} #{})", reply.method, reply.id.dump());
+        return;
+    }
     RpcResult r;
     r.code = reply.code;
     r.ok = reply.code == 0;
@@ -197,9 +212,12 @@ void SeestarLink::finish(std::int64_t id, RpcResult result) {
 void SeestarLink::fail(const std::string& why) {
     if (!open_)
         return;
-    close(why);
+    // The owner hears why the link ended before the pending requests complete as closed, so
+    // that the reason it reports is this one, not "<method>: connection closed".
+    auto self = shared_from_this();
     if (cb_.on_closed)
         cb_.on_closed(why);
+    close(why);
 }
 
 void SeestarLink::close(const std::string& why) {

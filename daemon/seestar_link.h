@@ -29,12 +29,15 @@ struct RpcResult {
     nlohmann::json result;
 };
 
+/// "<method> refused: <code text> \"<error>\"", or the timeout/close text.
+std::string failure_text(const std::string& method, const RpcResult& r);
+
 class SeestarLink : public std::enable_shared_from_this<SeestarLink> {
   public:
     using ReplyFn = std::function<void(const RpcResult&)>;
     struct Callbacks {
         std::function<void(const seestar::Event&)> on_event;
-        std::function<void(const std::string& why)> on_closed;  // once, not after close()
+        std::function<void(const std::string& why)> on_closed;  // once, first; not after close()
         std::function<void()> on_reply;                         // any reply: the link is alive
     };
 
@@ -53,6 +56,10 @@ class SeestarLink : public std::enable_shared_from_this<SeestarLink> {
     void close(const std::string& why);
     bool is_open() const { return open_; }
     std::uint64_t malformed_lines() const { return malformed_; }
+    /// Replies not taken: unknown or already answered ids, or a matching id from another
+    /// method (a shared socket, a proxy, ALP's fixed heartbeat id; reference §6.14).
+    std::uint64_t foreign_replies() const { return foreign_; }
+    std::uint64_t bytes_received() const { return received_; }
 
   private:
     struct Pending {
@@ -80,6 +87,8 @@ class SeestarLink : public std::enable_shared_from_this<SeestarLink> {
     std::int64_t next_id_ = 10000;  // the device echoes any integer; ALP starts here too
     std::map<std::int64_t, Pending> pending_;
     std::uint64_t malformed_ = 0;
+    std::uint64_t foreign_ = 0;
+    std::uint64_t received_ = 0;
 };
 
 }  // namespace zc::daemon

@@ -91,10 +91,20 @@ SeestarService::SeestarService(ServiceContext& ctx) : ctx_(ctx) {
         if (scheduler_)
             scheduler_->on_scope_ready();
     };
+    hooks.on_record_ended = [this](const std::string& why) {
+        if (scheduler_)
+            scheduler_->on_recording_ended(why);
+    };
+    hooks.on_tracking_lost = [this](const std::string& why) {
+        if (scheduler_)
+            scheduler_->on_tracking_lost(why);
+    };
     hooks.on_event = [this](const seestar::Event& e) {
         // Device events that matter to an operator watching a capture.
         if (e.name == "AviRecord" || e.name == "View" || e.name == "ScopeHome" ||
-            e.name == "ScanSun" || e.name == "ScanMoon" || e.name == "Client") {
+            e.name == "ScanSun" || e.name == "ScanMoon" || e.name == "Client" ||
+            (e.name == "ScopeTrack" && e.fields.contains("code")) ||
+            (e.name == "ScopeGoto" && e.fields.value("state", std::string()) == "fail")) {
             json f = e.fields;
             f.erase("Event");
             ctx_.bus.publish("seestar-device", {{"name", e.name}, {"fields", std::move(f)}});

@@ -6,6 +6,7 @@
 #include "seestar/auth.h"
 #include "seestar/error_codes.h"
 #include "seestar/firmware.h"
+#include "seestar_discovery.h"
 
 namespace zc::daemon {
 
@@ -16,18 +17,9 @@ using std::chrono::milliseconds;
 using steady = std::chrono::steady_clock;
 
 namespace {
-constexpr milliseconds kAuthTimeout{10000};    // each auth step (the scope can be busy ~10 s)
 constexpr milliseconds kSettingTimeout{3000};  // set_setting
-constexpr milliseconds kFireTimeout{5000};     // mode changes: confirmed by state, not reply
-constexpr milliseconds kPollEvery{400};
-constexpr milliseconds kCheckEvery{250};  // dead-link check
-
-std::string failure_text(const std::string& method, const RpcResult& r) {
-    if (r.timed_out || r.closed)
-        return r.error;
-    return method + " refused: " + seestar::describe_code(r.code) +
-           (r.error.empty() || r.error == "error" ? "" : " \"" + r.error + "\"");
-}
+constexpr milliseconds kCheckEvery{250};       // dead-link check
+constexpr milliseconds kSlotWindow{2000};      // closed this soon, silent: slots exhausted
 }  // namespace
 
 const char* to_string(LinkState s) {
@@ -132,9 +124,21 @@ void SeestarSession::connect_once() {
     is_master_ = false;
     clock_set_ = false;
     heartbeat_missing_ = false;
+    stopping_record_ = false;
+    ++view_op_;  // nothing in flight survives a reconnect
     set_state(LinkState::kConnecting,
               "connecting to " + options_.host + ":" + std::to_string(options_.port));
     std::weak_ptr<SeestarSession> weak = weak_from_this();
+    if (options_.udp_intro)
+        probe_discovery(io_, options_.host, static_cast<std::uint16_t>(options_.discovery_port),
+                        milliseconds(1500),
+                        [weak](std::optional<seestar::ScanReply> r, const std::string& why) {
+                            if (auto self = weak.lock()) {
+                                if (r)
+                                    self->discovery_ = std::move(r);
+                                self->discovery_note_ = why;
+                            }
+                        });
     SeestarLink::Callbacks cb;
     cb.on_event = [weak](const seestar::Event& e) {
         if (auto self = weak.lock())
@@ -150,8 +154,24 @@ void SeestarSession::connect_once() {
         }
     };
     cb.on_closed = [weak, gen](const std::string& why) {
-        if (auto self = weak.lock(); self && self->generation_ == gen)
-            self->link_lost(why);
+        auto self = weak.lock();
+        if (!self || self->generation_ != gen)
+            return;
+        // Accepted, then closed before a single byte: the device's client slots are taken
+        // (reference §5.1; leaked sockets are not reclaimed, pitfall 12).
+        if (self->handshaking_ && self->link_ && self->link_->bytes_received() == 0 &&
+            steady::now() - self->connected_at_ < kSlotWindow) {
+            std::string text =
+                "the scope closed the connection at once: all its client slots are probably "
+                "taken (the phone app, other tools, or leaked connections); close them or "
+                "restart the scope";
+            if (self->discovery_ && self->discovery_->tcp_client_num)
+                text += " (it reports " + std::to_string(*self->discovery_->tcp_client_num) +
+                        " TCP clients)";
+            self->link_lost(text);
+            return;
+        }
+        self->link_lost(why);
     };
     link_ = std::make_shared<SeestarLink>(io_, std::move(cb));
     link_->connect(options_.host, options_.port, options_.timeout,
@@ -163,7 +183,12 @@ void SeestarSession::connect_once() {
                            self->handshake_failed(err);
                            return;
                        }
+                       self->connected_at_ = steady::now();
                        self->last_reply_ = steady::now();
+                       self->last_beat_ = steady::now();
+                       // The heartbeat runs from the start: liveness is judged on every reply,
+                       // so one slow request (busy scope) never drops the link by itself.
+                       self->arm_heartbeat(self->options_.heartbeat);
                        self->handshake();
                    });
 }
@@ -184,74 +209,94 @@ void SeestarSession::call(const std::string& method, json params, milliseconds t
 // --- handshake: auth (when a key is configured) -> device state -> master -> time/location
 
 void SeestarSession::handshake() {
-    const auto gen = generation_;
-    auto self = shared_from_this();
     if (options_.auth_key_file.empty()) {
         after_auth();
         return;
     }
-    call("get_verify_str", nullptr, kAuthTimeout, [this, self, gen](const RpcResult& r) {
-        if (gen != generation_)
-            return;
-        if (r.code == 103) {  // firmware before 7.18: no challenge-response
-            after_auth();
-            return;
-        }
-        const json* str =
-            r.result.is_object() && r.result.contains("str") && r.result["str"].is_string()
-                ? &r.result["str"]
-                : nullptr;
-        if (!r.ok || !str) {
-            handshake_failed(r.ok ? "get_verify_str: no challenge in the reply"
-                                  : failure_text("get_verify_str", r));
-            return;
-        }
-        const std::string challenge = str->get<std::string>();
-        std::string sign;
-        try {
-            sign = seestar::sign_challenge(options_.auth_key_file, challenge);
-        } catch (const seestar::AuthError& e) {
-            handshake_failed(e.what());
-            return;
-        }
-        call("verify_client", {{"sign", sign}, {"data", challenge}}, kAuthTimeout,
-             [this, self, gen](const RpcResult& v) {
-                 if (gen != generation_)
-                     return;
-                 if (!v.ok) {
-                     handshake_failed(
-                         v.timed_out || v.closed
-                             ? v.error
-                             : "authentication rejected by the scope (" +
-                                   seestar::describe_code(v.code) +
-                                   "): the key in seestar.auth_key_file does not match this "
-                                   "firmware");
-                     return;
-                 }
-                 call("pi_is_verified", nullptr, kAuthTimeout,
-                      [this, self, gen](const RpcResult& p) {
-                          if (gen != generation_)
-                              return;
-                          const bool verified =
-                              p.ok &&
-                              (p.result == true || (p.result.is_object() &&
-                                                    p.result.value("is_verified", false) == true));
-                          if (!verified) {
-                              handshake_failed("pi_is_verified did not confirm authentication");
-                              return;
-                          }
-                          authenticated_ = true;
-                          after_auth();
-                      });
-             });
-    });
+    request_challenge(steady::now());
+}
+
+void SeestarSession::request_challenge(steady::time_point since) {
+    const auto gen = generation_;
+    auto self = shared_from_this();
+    call("get_verify_str", nullptr, options_.auth_timeout,
+         [this, self, gen, since](const RpcResult& r) {
+             if (gen != generation_)
+                 return;
+             if (r.code == 103) {  // firmware before 7.18: no challenge-response
+                 after_auth();
+                 return;
+             }
+             if (r.timed_out && steady::now() - since < options_.auth_busy_budget) {
+                 // A busy scope ignores get_verify_str for a while; the link is alive (the
+                 // heartbeat says so, or it would have been dropped), so ask again (ALP).
+                 set_state(LinkState::kConnecting,
+                           "the scope has not answered get_verify_str yet (busy?); asking again");
+                 request_challenge(since);
+                 return;
+             }
+             const json* str =
+                 r.result.is_object() && r.result.contains("str") && r.result["str"].is_string()
+                     ? &r.result["str"]
+                     : nullptr;
+             if (!r.ok || !str || str->get_ref<const std::string&>().empty()) {
+                 handshake_failed(r.ok ? "get_verify_str: no challenge in the reply"
+                                       : failure_text("get_verify_str", r));
+                 return;
+             }
+             answer_challenge(str->get<std::string>());
+         });
+}
+
+void SeestarSession::answer_challenge(const std::string& challenge) {
+    const auto gen = generation_;
+    auto self = shared_from_this();
+    std::string sign;
+    try {
+        sign = seestar::sign_challenge(options_.auth_key_file, challenge);
+    } catch (const seestar::AuthError& e) {
+        handshake_failed(e.what());
+        return;
+    }
+    // Matched by id in the one reader: events in between are not the reply (SP 0.5.0).
+    call("verify_client", {{"sign", sign}, {"data", challenge}}, options_.auth_timeout,
+         [this, self, gen](const RpcResult& v) {
+             if (gen != generation_)
+                 return;
+             if (!v.ok) {
+                 handshake_failed(v.timed_out || v.closed
+                                      ? v.error
+                                      : "authentication rejected by the scope (" +
+                                            seestar::describe_code(v.code) +
+                                            "): the key in seestar.auth_key_file does not match "
+                                            "this firmware, or the challenge was stale");
+                 return;
+             }
+             call("pi_is_verified", nullptr, options_.auth_timeout,
+                  [this, self, gen](const RpcResult& p) {
+                      if (gen != generation_)
+                          return;
+                      const bool verified =
+                          p.ok &&
+                          (p.result == true ||
+                           (p.result.is_object() && p.result.value("is_verified", false) == true));
+                      if (!verified) {
+                          handshake_failed("pi_is_verified did not confirm authentication");
+                          return;
+                      }
+                      authenticated_ = true;
+                      after_auth();
+                  });
+         });
 }
 
 void SeestarSession::after_auth() {
     const auto gen = generation_;
     auto self = shared_from_this();
-    call("get_device_state", {{"keys", {"device", "mount", "pi_status"}}}, options_.timeout,
-         [this, self, gen](const RpcResult& r) {
+    auto answered = std::make_shared<bool>(false);
+    call("get_device_state", {{"keys", {"device", "mount", "pi_status"}}}, options_.busy_timeout,
+         [this, self, gen, answered](const RpcResult& r) {
+             *answered = true;
              if (gen != generation_)
                  return;
              if (r.ok && r.result.is_object()) {
@@ -268,26 +313,32 @@ void SeestarSession::after_auth() {
                  after_device_state();
                  return;
              }
-             if (!r.timed_out) {
-                 handshake_failed(failure_text("get_device_state", r));
-                 return;
-             }
-             // Unanswered: on 7.18+ an unauthenticated client gets events but no replies
-             // (pitfall 1). pi_is_verified is answered unauthenticated and tells them apart.
-             call("pi_is_verified", nullptr, kAuthTimeout, [this, self, gen](const RpcResult& p) {
-                 if (gen != generation_)
-                     return;
-                 if (p.ok && p.result == false)
-                     handshake_failed(
-                         options_.auth_key_file.empty()
-                             ? "the scope does not answer: its firmware (>= 7.18) requires "
-                               "authentication and seestar.auth_key_file is not set"
-                             : "the scope does not answer and reports this client as not "
-                               "verified");
-                 else
-                     handshake_failed("get_device_state: no reply (scope busy or hung)");
-             });
+             handshake_failed(r.timed_out ? "get_device_state: no reply (scope busy or hung)"
+                                          : failure_text("get_device_state", r));
          });
+    // Unanswered after the usual timeout: on 7.18+ an unauthenticated client gets events but no
+    // replies (pitfall 1), and pi_is_verified, answered unauthenticated, tells that apart from
+    // a scope that is merely busy (pitfall 11), which is waited for.
+    after(options_.timeout, [this, self, gen, answered] {
+        if (*answered || gen != generation_)
+            return;
+        call("pi_is_verified", nullptr, options_.auth_timeout,
+             [this, self, gen, answered](const RpcResult& p) {
+                 if (*answered || gen != generation_)
+                     return;
+                 if (p.ok && p.result == false) {
+                     handshake_failed(options_.auth_key_file.empty()
+                                          ? "the scope does not answer: its firmware (>= 7.18) "
+                                            "requires authentication and seestar.auth_key_file "
+                                            "is not set"
+                                          : "the scope does not answer and reports this client "
+                                            "as not verified");
+                     return;
+                 }
+                 set_state(LinkState::kConnecting,
+                           "get_device_state is slow (the scope may be busy imaging); waiting");
+             });
+    });
 }
 
 void SeestarSession::after_device_state() {
@@ -371,19 +422,12 @@ void SeestarSession::handshake_done() {
     handshaking_ = false;
     backoff_ = options_.retry_initial;
     connected_since_ = format_iso8601(clock_.now());
-    last_reply_ = steady::now();
-    last_beat_ = steady::now();
     spdlog::info("seestar: handshake done (firmware {}, {}, {})",
                  seestar::version_string(firmware_),
                  seestar::to_string(seestar::generation(firmware_)),
                  authenticated_ ? "authenticated" : "no authentication");
     update_degraded();
     notify_waiters(true, "connected");
-    heartbeat_timer_.expires_after(options_.heartbeat);
-    heartbeat_timer_.async_wait([weak = weak_from_this(), gen = generation_](auto ec) {
-        if (auto self = weak.lock(); self && !ec && self->generation_ == gen)
-            self->heartbeat_tick();
-    });
     if (hooks_.on_ready)
         hooks_.on_ready();
 }
@@ -443,9 +487,19 @@ void SeestarSession::schedule_reconnect() {
     });
 }
 
+void SeestarSession::arm_heartbeat(steady::duration after_time) {
+    heartbeat_timer_.expires_after(after_time);
+    heartbeat_timer_.async_wait([weak = weak_from_this(), gen = generation_](auto ec) {
+        if (auto self = weak.lock(); self && !ec && self->generation_ == gen)
+            self->heartbeat_tick();
+    });
+}
+
 void SeestarSession::heartbeat_tick() {
     // Checked more often than the heartbeat is sent, so that a dead link is noticed within
-    // dead_after + one check (9.5 s at the defaults), wherever the last reply fell.
+    // dead_after + one check (9.5 s at the defaults), wherever the last reply fell. Any reply
+    // counts, so a request the scope is slow to answer (get_device_state while imaging) keeps
+    // the link as long as the beats are answered.
     const auto now = steady::now();
     const auto silent = now - last_reply_;
     if (silent > options_.dead_after) {
@@ -460,33 +514,95 @@ void SeestarSession::heartbeat_tick() {
     }
     if (now - last_beat_ >= options_.heartbeat - kCheckEvery / 2) {
         last_beat_ = now;
-        call("test_connection", nullptr, options_.dead_after, [](const RpcResult&) {});
+        // Until the handshake is done (unauthenticated on 7.18+), only pi_is_verified is
+        // answered (FM's heartbeat); test_connection afterwards (the app's).
+        call(handshaking_ ? "pi_is_verified" : "test_connection", nullptr, options_.dead_after,
+             [](const RpcResult&) {});
     }
-    heartbeat_timer_.expires_after(std::min<steady::duration>(kCheckEvery, options_.heartbeat));
-    heartbeat_timer_.async_wait([weak = weak_from_this(), gen = generation_](auto ec) {
-        if (auto self = weak.lock(); self && !ec && self->generation_ == gen)
-            self->heartbeat_tick();
+    arm_heartbeat(std::min<steady::duration>(kCheckEvery, options_.heartbeat));
+}
+
+void SeestarSession::after(milliseconds delay, std::function<void()> fn) {
+    auto t = std::make_shared<asio::steady_timer>(io_, delay);
+    t->async_wait([t, fn = std::move(fn), weak = weak_from_this()](auto ec) {
+        if (!ec && weak.lock())
+            fn();
     });
 }
 
 // --- events
 
+namespace {
+/// "mount goto failed (501) \"...\"" from an event's code and error text.
+std::string event_error(const json& f) {
+    const int code = f.contains("code") && f["code"].is_number_integer() ? f["code"].get<int>() : 0;
+    const std::string text = f.contains("error") && f["error"].is_string()
+                                 ? f["error"].get<std::string>()
+                                 : std::string();
+    if (!code)
+        return text.empty() ? "failed" : text;
+    return seestar::describe_code(code) + (text.empty() ? "" : " \"" + text + "\"");
+}
+bool has_error_code(const json& f) {
+    return f.contains("code") && f["code"].is_number_integer() && f["code"].get<int>() != 0;
+}
+}  // namespace
+
 void SeestarSession::handle_event(const seestar::Event& e) {
     const auto& f = e.fields;
+    const auto st = f.contains("state") && f["state"].is_string() ? f["state"].get<std::string>()
+                                                                  : std::string();
     if (e.name == "View") {
-        apply_view(f);
+        const bool was_recording = recording_;
+        apply_view(f, true);
+        view_checked_ = steady::now();
+        if (was_recording && !recording_)
+            recording_ended("the view ended (" + view_mode_ + ")");
     } else if (e.name == "AviRecord") {
-        const auto st = f.value("state", std::string());
-        if (!st.empty())
-            recording_ = st == "working" || st == "start";
+        if (st == "working") {
+            recording_ = true;
+            avi_working_ = true;
+        } else if (st == "fail") {
+            avi_failed_ = "AviRecord fail: " + event_error(f);
+            if (recording_)
+                recording_ended(*avi_failed_);
+            recording_ = false;
+        } else if (!st.empty() && st != "start") {
+            // complete / stopped / cancel: the file is closed.
+            if (recording_)
+                recording_ended(last_track_error_.empty() ? "AviRecord " + st : last_track_error_);
+            recording_ = false;
+        }
     } else if (e.name == "PiStatus") {
         if (f.contains("temp") && f["temp"].is_number())
             temp_ = f["temp"].get<double>();
         if (f.contains("battery_capacity") && f["battery_capacity"].is_number())
             battery_ = f["battery_capacity"].get<double>();
     } else if (e.name == "ScopeTrack") {
+        const bool was = tracking_.value_or(false);
         if (f.contains("tracking") && f["tracking"].is_boolean())
             tracking_ = f["tracking"].get<bool>();
+        else if (st == "on" || st == "off")
+            tracking_ = st == "on";
+        if (tracking_ == true) {
+            track_on_seen_ = true;
+            last_track_error_.clear();
+        }
+        if (has_error_code(f)) {
+            tracking_ = false;
+            last_track_error_ = "tracking stopped: " + event_error(f);
+            motion_error_ = last_track_error_;
+            if (was && hooks_.on_tracking_lost)
+                hooks_.on_tracking_lost(last_track_error_);
+        }
+    } else if (e.name.rfind("Scan", 0) == 0) {  // ScanSun, ScanMoon (assumed name)
+        if (st == "complete")
+            scan_complete_ = true;
+        else if (st == "fail" || has_error_code(f))
+            motion_error_ = e.name + " failed: " + event_error(f);
+    } else if (e.name == "ScopeGoto" || e.name == "AutoGoto") {
+        if (st == "fail" || has_error_code(f))
+            motion_error_ = e.name + " failed: " + event_error(f);
     } else if (e.name == "Client") {
         if (f.contains("is_master") && f["is_master"].is_boolean()) {
             is_master_ = f["is_master"].get<bool>();
@@ -500,177 +616,36 @@ void SeestarSession::handle_event(const seestar::Event& e) {
         hooks_.on_event(e);
 }
 
-void SeestarSession::apply_view(const json& v) {
+void SeestarSession::recording_ended(const std::string& why) {
+    recording_ = false;
+    record_ended_ = why;
+    if (std::exchange(stopping_record_, false))
+        return;  // the stop this session asked for
+    spdlog::warn("seestar: the scope ended the recording: {}", why);
+    if (hooks_.on_record_ended)
+        hooks_.on_record_ended(why);
+}
+
+void SeestarSession::apply_view(const json& v, bool from_event) {
     if (!v.is_object())
         return;
     const auto st = v.value("state", std::string());
     const auto mode = v.value("mode", std::string());
-    if (st == "cancel" || st == "fail" || mode == "none" || (st.empty() && mode.empty())) {
+    if (st == "cancel" || st == "fail" || mode == "none") {
         view_target_.reset();
         view_mode_ = "none";
     } else if (!mode.empty()) {
-        view_mode_ = mode;
-        view_target_ = seestar::target_of_view_mode(mode);
+        const auto target = seestar::target_of_view_mode(mode);
+        // Events say "sun" where get_view_state says "solar_sys": keep the latter's word.
+        if (!from_event || target != view_target_ || !view_target_)
+            view_mode_ = mode;
+        view_target_ = target;
     }
     if (v.contains("AviRecord") && v["AviRecord"].is_object()) {
         recording_ = v["AviRecord"].value("state", std::string()) == "working";
     } else if (v.empty() || st == "cancel" || mode == "none") {
         recording_ = false;
     }
-}
-
-// --- operations
-
-void SeestarSession::refresh(Done done) {
-    auto self = shared_from_this();
-    call("get_view_state", nullptr, options_.timeout,
-         [this, self, done = std::move(done)](const RpcResult& r) {
-             if (!r.ok) {
-                 done(false, failure_text("get_view_state", r));
-                 return;
-             }
-             const json view =
-                 r.result.is_object() ? r.result.value("View", json::object()) : json::object();
-             if (view.empty()) {
-                 view_target_.reset();
-                 view_mode_ = "none";
-                 recording_ = false;
-             } else {
-                 apply_view(view);
-                 if (!view.contains("AviRecord"))
-                     recording_ = false;
-             }
-             done(true, "view " + view_mode_);
-         });
-}
-
-void SeestarSession::start_view(Target target, Done done) {
-    if (!usable()) {
-        done(false, "the scope is not connected (" + reason_ + ")");
-        return;
-    }
-    auto self = shared_from_this();
-    const std::string name = target == Target::kSun ? "Sun" : "Moon";
-    // Re-claim master before every mode command: the phone app takes it silently (pitfall 2).
-    call("set_setting", {{"master_cli", true}}, kSettingTimeout, [](const RpcResult&) {});
-    // Mode commands are fire-and-forget; the effect is confirmed through get_view_state.
-    call("iscope_start_view", {{"mode", seestar::to_string(target)}, {"target_name", name}},
-         kFireTimeout, [this, self, target, done](const RpcResult& r) {
-             if (!r.ok && !r.timed_out) {
-                 done(false, failure_text("iscope_start_view", r));
-                 return;
-             }
-             call("start_scan_planet", nullptr, kFireTimeout, [](const RpcResult&) {});
-             confirm_view(target, steady::now() + options_.confirm_timeout, done);
-         });
-}
-
-void SeestarSession::confirm_view(Target target, steady::time_point until, Done done) {
-    auto self = shared_from_this();
-    refresh([this, self, target, until, done](bool ok, const std::string&) {
-        if (ok && view_target_ == target) {
-            done(true, std::string("viewing the ") + seestar::to_string(target) + " (mode " +
-                           view_mode_ + ")");
-            return;
-        }
-        if (steady::now() >= until || !usable()) {
-            done(false, std::string("the scope did not confirm the ") + seestar::to_string(target) +
-                            " view (mode " + view_mode_ + ")" +
-                            (is_master_ ? "" : "; another client holds master control"));
-            return;
-        }
-        auto t = std::make_shared<asio::steady_timer>(io_, kPollEvery);
-        t->async_wait([this, self, t, target, until, done](auto ec) {
-            if (!ec)
-                confirm_view(target, until, done);
-        });
-    });
-}
-
-void SeestarSession::stop_view(Done done) {
-    auto self = shared_from_this();
-    call("iscope_stop_view", nullptr, kFireTimeout, [this, self, done](const RpcResult& r) {
-        if (!r.ok && !r.timed_out) {
-            done(false, failure_text("iscope_stop_view", r));
-            return;
-        }
-        refresh([done](bool, const std::string& text) { done(true, "view stopped; " + text); });
-    });
-}
-
-void SeestarSession::start_record(Done done) {
-    if (!usable()) {
-        done(false, "the scope is not connected (" + reason_ + ")");
-        return;
-    }
-    if (!view_target_) {
-        // Recording outside sun/moon view started star mode on some firmware (pitfall 16).
-        done(false,
-             "not recording: the scope is not in sun or moon view (mode " + view_mode_ + ")");
-        return;
-    }
-    auto self = shared_from_this();
-    call("start_record_avi", {{"raw", false}}, options_.timeout,
-         [this, self, done](const RpcResult& r) {
-             if (!r.ok) {
-                 done(false, failure_text("start_record_avi", r));
-                 return;
-             }
-             recording_ = true;
-             done(true, "recording");
-         });
-}
-
-void SeestarSession::stop_record(Done done) {
-    auto self = shared_from_this();
-    call("stop_record_avi", nullptr, options_.timeout, [this, self, done](const RpcResult& r) {
-        if (!r.ok) {
-            done(false, failure_text("stop_record_avi", r));
-            return;
-        }
-        recording_ = false;
-        done(true, "recording stopped");
-    });
-}
-
-void SeestarSession::park(Done done) {
-    if (!usable()) {
-        done(false, "the scope is not connected (" + reason_ + ")");
-        return;
-    }
-    auto self = shared_from_this();
-    call("set_setting", {{"master_cli", true}}, kSettingTimeout, [](const RpcResult&) {});
-    call("scope_park", nullptr, options_.timeout, [this, self, done](const RpcResult& r) {
-        if (!r.ok) {
-            done(false, failure_text("scope_park", r));
-            return;
-        }
-        view_target_.reset();
-        view_mode_ = "none";
-        recording_ = false;
-        done(true, "parking");
-    });
-}
-
-json SeestarSession::status() const {
-    json j = {{"state", to_string(state_)},
-              {"reason", reason_},
-              {"host", options_.host},
-              {"port", options_.port},
-              {"firmware_ver_int", firmware_},
-              {"firmware", firmware_ ? seestar::version_string(firmware_) : ""},
-              {"generation", seestar::to_string(seestar::generation(firmware_))},
-              {"authenticated", authenticated_},
-              {"master", is_master_},
-              {"view_mode", view_mode_},
-              {"view_target", view_target_ ? seestar::to_string(*view_target_) : "none"},
-              {"recording", recording_},
-              {"tracking", tracking_ ? json(*tracking_) : json(nullptr)},
-              {"temperature_c", temp_ ? json(*temp_) : json(nullptr)},
-              {"battery_percent", battery_ ? json(*battery_) : json(nullptr)},
-              {"connected_since", connected_since_},
-              {"malformed_lines", link_ ? link_->malformed_lines() : 0}};
-    return j;
 }
 
 }  // namespace zc::daemon

@@ -31,10 +31,10 @@ using gallery::UniqueFd;
 }
 
 struct Source {
-    std::string member;                  // path in the archive
-    fs::path dir;                        // directory holding the file
-    std::string name;                    // file name in dir
-    bool append_only = false;            // the live transit log
+    std::string member;        // path in the archive
+    fs::path dir;              // directory holding the file
+    std::string name;          // file name in dir
+    bool append_only = false;  // the live transit log
 };
 
 bool same_file(const struct stat& a, const struct stat& b) {
@@ -52,8 +52,8 @@ void walk_gallery(int dir, const fs::path& path, const std::string& member, int 
         if (name.front() == '.')
             return;
         if (!valid_component(name)) {
-            notes.push_back(fmt::format("skipped {}: a name a restore would refuse",
-                                        (path / name).string()));
+            notes.push_back(
+                fmt::format("skipped {}: a name a restore would refuse", (path / name).string()));
             return;
         }
         if (!is_dir && !is_reg) {
@@ -78,19 +78,20 @@ void walk_gallery(int dir, const fs::path& path, const std::string& member, int 
             continue;
         }
         UniqueFd sub = gallery::open_dir(dir, name, false);
-        if (!sub) {
-            notes.push_back(
-                fmt::format("skipped {}: {}", (path / name).string(), std::strerror(errno)));
-            continue;
-        }
+        if (!sub && errno == ENOENT)
+            continue;  // removed since it was listed
+        if (!sub)
+            fail("opening " + (path / name).string());
         walk_gallery(sub.get(), path / name, m, depth + 1, out, notes);
     }
 }
 
 void transit_logs(const fs::path& dir, const std::string& prefix, std::vector<Source>& out) {
     UniqueFd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-    if (!fd)
+    if (!fd && errno == ENOENT)
         return;
+    if (!fd)
+        fail("opening " + dir.string());
     std::vector<std::string> names;
     gallery::for_each_entry(fd.get(), [&](const std::string& name, bool, bool is_reg) {
         if (is_reg && is_transit_log_name(name))
@@ -133,6 +134,8 @@ class Archiver {
         for (int attempt = 1; attempt <= o_.max_attempts; ++attempt) {
             struct stat before {};
             UniqueFd fd = gallery::open_regular(dir.get(), s.name, &before);
+            if (!fd && errno != ENOENT)
+                fail("opening " + shown);  // unreadable: a backup must not quietly miss it
             if (!fd) {
                 r_.notes.push_back(fmt::format("skipped {}: it vanished during the backup", shown));
                 return;
@@ -148,9 +151,8 @@ class Archiver {
             if (::fstat(fd.get(), &after) != 0)
                 fail("stat " + shown);
             // A log only ever grows: the prefix copied stays valid however much was appended.
-            const bool stable = s.append_only
-                                    ? static_cast<std::uint64_t>(after.st_size) >= size
-                                    : same_file(before, after);
+            const bool stable = s.append_only ? static_cast<std::uint64_t>(after.st_size) >= size
+                                              : same_file(before, after);
             if (copied && stable) {
                 r_.files++;
                 r_.bytes += size;
@@ -162,9 +164,10 @@ class Archiver {
                 return;
             }
             w_.rewind(start);
-            r_.notes.push_back(fmt::format("{} changed while it was copied; copying it again "
-                                           "(attempt {})",
-                                           shown, attempt + 1));
+            r_.notes.push_back(
+                fmt::format("{} changed while it was copied; copying it again "
+                            "(attempt {})",
+                            shown, attempt + 1));
         }
         throw std::runtime_error(fmt::format(
             "{} kept changing during {} attempts; no consistent copy", shown, o_.max_attempts));
@@ -176,9 +179,8 @@ class Archiver {
                                          {"created", format_iso8601(now)},
                                          {"zipcatcher", ZC_VERSION},
                                          {"files", files_}};
-        const auto unix_now = std::chrono::duration_cast<std::chrono::seconds>(
-                                  now.time_since_epoch())
-                                  .count();
+        const auto unix_now =
+            std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
         w_.add_file(std::string(kManifestName), manifest.dump(2) + "\n", 0644, unix_now);
         w_.finish();
     }
@@ -265,8 +267,9 @@ BackupResult create_backup(const BackupOptions& o) {
                                  " is inside the gallery being backed up; write it elsewhere");
 
     std::vector<Source> sources;
-    if (UniqueFd g(::open(gallery_dir.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
-        g)
+    // The gallery directory itself may be a symlink (to a bigger disk); nothing below it is
+    // ever followed.
+    if (UniqueFd g(::open(gallery_dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)); g)
         walk_gallery(g.get(), gallery_dir, "state/gallery", 0, sources, r.notes);
     else if (errno != ENOENT)
         fail("opening " + gallery_dir.string());

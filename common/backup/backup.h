@@ -41,8 +41,8 @@ struct BackupOptions {
 struct BackupResult {
     std::filesystem::path path;  // the archive written
     std::size_t files = 0;
-    std::uint64_t bytes = 0;          // content bytes of the members (not the archive size)
-    std::vector<std::string> notes;   // skipped entries (symlinks, vanished files...), retries
+    std::uint64_t bytes = 0;         // content bytes of the members (not the archive size)
+    std::vector<std::string> notes;  // skipped entries (symlinks, vanished files...), retries
 };
 
 /// Writes the archive to a temporary next to dest, fsyncs it and renames it into place, so dest
@@ -54,8 +54,8 @@ struct RestoreOptions {
     std::filesystem::path archive;
     std::filesystem::path state_dir;
     std::filesystem::path log_dir;  // for logs/ members; empty = refuse archives that have them
-    bool force = false;    // replace existing files whose content differs
-    bool dry_run = false;  // verify and plan only
+    bool force = false;             // replace existing files whose content differs
+    bool dry_run = false;           // verify and plan only
 };
 
 struct RestoreResult {

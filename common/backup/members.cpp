@@ -34,8 +34,8 @@ std::vector<std::string> split_path(std::string_view path) {
     std::size_t start = 0;
     for (;;) {
         const auto slash = path.find('/', start);
-        out.emplace_back(path.substr(start, slash == std::string_view::npos ? std::string_view::npos
-                                                                            : slash - start));
+        out.emplace_back(path.substr(
+            start, slash == std::string_view::npos ? std::string_view::npos : slash - start));
         if (slash == std::string_view::npos)
             return out;
         start = slash + 1;

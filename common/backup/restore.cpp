@@ -137,8 +137,8 @@ class Destination {
         auto parts = split_path(member);
         const fs::path root = parts[0] == "state" ? state_ : logs_;
         if (root.empty())
-            throw std::runtime_error(fmt::format(
-                "\"{}\" belongs in the log directory, and none is configured", member));
+            throw std::runtime_error(
+                fmt::format("\"{}\" belongs in the log directory, and none is configured", member));
         parts.erase(parts.begin());
         return {root, parts};
     }
@@ -366,8 +366,8 @@ RestoreResult restore_backup(const RestoreOptions& o) {
                 r.conflicts.push_back(rec.path);  // created by someone else meanwhile
         }
     } catch (const std::exception& e) {
-        throw std::runtime_error(fmt::format("{} (restored before the error: {} file(s))",
-                                             e.what(), r.restored.size() + r.replaced.size()));
+        throw std::runtime_error(fmt::format("{} (restored before the error: {} file(s))", e.what(),
+                                             r.restored.size() + r.replaced.size()));
     }
     return r;
 }

@@ -20,10 +20,10 @@ struct TarError : std::runtime_error {
 inline constexpr std::size_t kBlock = 512;
 
 struct TarEntry {
-    std::string path;      // pax path when present, else prefix/name
-    char type = '0';       // '0' regular ('\0' is reported as '0'), '5' directory, '2' symlink...
+    std::string path;  // pax path when present, else prefix/name
+    char type = '0';   // '0' regular ('\0' is reported as '0'), '5' directory, '2' symlink...
     std::uint64_t size = 0;
-    unsigned mode = 0;     // permission bits
+    unsigned mode = 0;  // permission bits
     std::int64_t mtime = 0;
     std::string linkname;  // symlinks and hard links
 };
@@ -35,8 +35,7 @@ class TarWriter {
     explicit TarWriter(int fd);
 
     /// Header of a regular file of exactly `size` bytes; then write() them, then end_file().
-    void begin_file(const std::string& path, std::uint64_t size, unsigned mode,
-                    std::int64_t mtime);
+    void begin_file(const std::string& path, std::uint64_t size, unsigned mode, std::int64_t mtime);
     void write(const void* data, std::size_t n);
     void end_file();  // throws if fewer or more bytes than announced were written
     /// begin_file + write + end_file.

@@ -1,6 +1,7 @@
 #include "flights/flight_cache.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 
 #include "geo/angles.h"
@@ -26,8 +27,25 @@ bool is_adsb(SourceType t) {
     return t == SourceType::AdsbIcao || t == SourceType::AdsbIcaoNt || t == SourceType::Adsr;
 }
 
+/// A few (x, y) samples without a heap allocation (the history holds at most kMaxPoints).
+constexpr std::size_t kMaxPoints = 64;
+struct Samples {
+    std::array<std::pair<double, double>, kMaxPoints> v;
+    std::size_t n = 0;
+    void emplace_back(double x, double y) {
+        if (n < kMaxPoints)
+            v[n++] = {x, y};
+    }
+    std::size_t size() const { return n; }
+    const std::pair<double, double>* begin() const { return v.data(); }
+    const std::pair<double, double>* end() const { return v.data() + n; }
+    std::pair<double, double>& operator[](std::size_t i) { return v[i]; }
+    const std::pair<double, double>& front() const { return v[0]; }
+    const std::pair<double, double>& back() const { return v[n - 1]; }
+};
+
 /// Least-squares slope of y over x; nullopt when x does not vary.
-std::optional<double> slope(const std::vector<std::pair<double, double>>& xy) {
+std::optional<double> slope(const Samples& xy) {
     if (xy.size() < 2)
         return std::nullopt;
     double mx = 0, my = 0;
@@ -49,7 +67,7 @@ std::optional<double> slope(const std::vector<std::pair<double, double>>& xy) {
 }
 
 /// Unwraps a sequence of angles (degrees) so that consecutive ones differ by < 180.
-void unwrap(std::vector<std::pair<double, double>>& seq) {
+void unwrap(Samples& seq) {
     for (std::size_t i = 1; i < seq.size(); ++i)
         seq[i].second = seq[i - 1].second + geo::wrap_180(seq[i].second - seq[i - 1].second);
 }
@@ -97,7 +115,7 @@ Estimated estimate_motion(Fix& fix, const std::vector<HistoryPoint>& history) {
     // speed), else from the directions of successive chords.
     std::optional<double> turn;
     if (!fix.track_rate_dps) {
-        std::vector<std::pair<double, double>> tracks;
+        Samples tracks;
         for (const auto& p : history)
             if (p.track_deg)
                 tracks.emplace_back(rel(p), *p.track_deg);
@@ -105,7 +123,7 @@ Estimated estimate_motion(Fix& fix, const std::vector<HistoryPoint>& history) {
             unwrap(tracks);
             turn = slope(tracks);
         } else {
-            std::vector<std::pair<double, double>> chords;
+            Samples chords;
             const HistoryPoint* from = &history.front();
             for (std::size_t i = 1; i < history.size(); ++i) {
                 const HistoryPoint& to = history[i];
@@ -164,7 +182,7 @@ Estimated estimate_motion(Fix& fix, const std::vector<HistoryPoint>& history) {
 
     // Vertical rate: Fix carries 0 when the feed gave none; estimate only a clear trend.
     if (fix.vertical_rate_mps == 0.0) {
-        std::vector<std::pair<double, double>> alt;
+        Samples alt;
         for (const auto& p : history)
             if (p.altitude_kind == last.altitude_kind)
                 alt.emplace_back(rel(p), p.altitude_m);
@@ -199,8 +217,10 @@ Ingest FlightCache::add(Fix fix, std::string_view source, UtcTime now) {
     auto [it, inserted] = aircraft_.try_emplace(fix.key());
     Entry& e = it->second;
     TrackedAircraft& ac = e.ac;
-    auto& seen = ac.sources[std::string(source)];
-    seen = std::max(seen, fix.fix_time);
+    if (auto s = ac.sources.find(source); s != ac.sources.end())
+        s->second = std::max(s->second, fix.fix_time);
+    else
+        ac.sources.emplace(std::string(source), fix.fix_time);
     if (!inserted) {
         const Fix& held = ac.fix;
         const double newer_by = to_seconds(fix.fix_time - held.fix_time);
@@ -245,7 +265,7 @@ void FlightCache::remember(Entry& e, const Fix& f) {
         seconds_between(h[h.size() - 2].time, h.back().time) < options_.history_spacing_s)
         h.pop_back();
     h.push_back(p);
-    while (h.size() > std::max<std::size_t>(2, options_.history_points))
+    while (h.size() > std::clamp<std::size_t>(options_.history_points, 2, kMaxPoints))
         h.erase(h.begin());
 }
 

@@ -25,7 +25,7 @@ struct CacheOptions {
     double max_fix_age_s = 30;  // sources.max_fix_age
     /// A fix this far ahead of "now" is clock skew, not a position (flight-data-sources §6).
     double max_future_s = 5;
-    std::size_t history_points = 8;  // kept per aircraft, at least history_spacing_s apart
+    std::size_t history_points = 8;  // kept per aircraft (2..64), history_spacing_s apart
     double history_span_s = 120;     // older history is forgotten
     /// Consecutive history points closer in time than this are thinned out: at 2 Hz (SBS)
     /// the position noise would dominate the velocity from two points 0.5 s apart.

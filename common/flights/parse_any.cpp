@@ -1,6 +1,7 @@
 #include <nlohmann/json.hpp>
 
 #include "flights/parsers.h"
+#include "flights/readsb_fast.h"
 
 namespace zc::flights {
 
@@ -65,6 +66,8 @@ ParseResult with_document(std::string_view text, Fn&& fn) {
 }  // namespace
 
 ParseResult parse_readsb(std::string_view text) {
+    if (auto fast = parse_readsb_fast(text, FastMode::kReadsb))
+        return std::move(*fast);
     return with_document(text, [](const json& d) { return parse_readsb(d); });
 }
 ParseResult parse_opensky(std::string_view text) {
@@ -75,6 +78,8 @@ ParseResult parse_flightaware(std::string_view text) {
 }
 
 ParseResult parse_flights(std::string_view text) {
+    if (auto fast = parse_readsb_fast(text, FastMode::kDetect))
+        return std::move(*fast);
     return with_document(text, [](const json& d) {
         switch (detect_format(d)) {
             case Format::OpenSkyStates:

@@ -39,7 +39,7 @@ Reach classify_host(std::string_view host) {
     if (::inet_pton(AF_INET6, h.c_str(), &v6) == 1) {
         const auto* b = v6.s6_addr;
         static constexpr std::array<unsigned char, 16> zero{};
-        static constexpr std::array<unsigned char, 12> mapped = {0, 0, 0, 0, 0, 0,
+        static constexpr std::array<unsigned char, 12> mapped = {0, 0, 0, 0, 0,    0,
                                                                  0, 0, 0, 0, 0xff, 0xff};
         if (std::memcmp(b, zero.data(), 16) == 0)
             return Reach::kAll;

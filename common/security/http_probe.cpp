@@ -58,8 +58,8 @@ std::vector<Probe> probe_paths(const ProbeTarget& t, const std::vector<std::stri
     asio::io_context io;
     tcp::resolver resolver(io);
     boost::system::error_code ec;
-    const auto endpoints = resolver.resolve(host, std::to_string(t.port),
-                                            tcp::resolver::numeric_service, ec);
+    const auto endpoints =
+        resolver.resolve(host, std::to_string(t.port), tcp::resolver::numeric_service, ec);
     if (ec) {
         error = "cannot resolve " + host + ": " + ec.message();
         return {};
@@ -71,8 +71,8 @@ std::vector<Probe> probe_paths(const ProbeTarget& t, const std::vector<std::stri
         tcp::socket sock(io);
         asio::connect(sock, endpoints, ec);
         if (ec) {
-            error = "cannot connect to " + host + ":" + std::to_string(t.port) + ": " +
-                    ec.message();
+            error =
+                "cannot connect to " + host + ":" + std::to_string(t.port) + ": " + ec.message();
             return {};
         }
         set_timeouts(sock, timeout);

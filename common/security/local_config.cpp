@@ -8,8 +8,8 @@
 
 namespace zc::security {
 
-config::LoadOptions daemon_load_options(const std::string& config_file,
-                                        const std::string& env_file, const std::string& socket) {
+config::LoadOptions daemon_load_options(const std::string& config_file, const std::string& env_file,
+                                        const std::string& socket) {
     config::LoadOptions o;
     const auto system_socket = config::default_paths({}, true).socket;
     std::error_code ec;

@@ -11,7 +11,7 @@ namespace zc::security {
 /// for the system socket (/run/zipcatcher/control.sock) the system daemon's (/etc/zipcatcher,
 /// the FHS directories, none of this user's environment); for any other socket this user's
 /// (XDG directories and environment), as `zipcatcher config check` does.
-config::LoadOptions daemon_load_options(const std::string& config_file,
-                                        const std::string& env_file, const std::string& socket);
+config::LoadOptions daemon_load_options(const std::string& config_file, const std::string& env_file,
+                                        const std::string& socket);
 
 }  // namespace zc::security

@@ -166,8 +166,8 @@ TEST_CASE("backup: restore puts deleted images back into the running gallery") {
     write_file(changed, png("edited"), 0640);
     auto conflict = d.h.cli({"restore", archive.string()});
     CHECK(conflict.exit_code == 1);
-    CHECK_THAT(conflict.err, Catch::Contains("differs: state/") &&
-                                 Catch::Contains("nothing was restored"));
+    CHECK_THAT(conflict.err,
+               Catch::Contains("differs: state/") && Catch::Contains("nothing was restored"));
     CHECK(read_file(changed) == png("edited"));
     auto forced = d.h.cli({"restore", archive.string(), "--force", "--json"});
     CHECK(forced.exit_code == 0);

@@ -42,17 +42,16 @@ TEST_CASE("security: the gallery answers 404 to every typical debug path, whatev
         CHECK(json::parse(get.body)["error"] == "Not found");
         CHECK(http(d.port, "HEAD", path).status == 404);
         CHECK(http(d.port, "POST", path, "{\"method\":\"scope_park\"}",
-                   {{"Content-Type", "application/json"},
-                    {"Authorization", "Bearer " + kToken}})
+                   {{"Content-Type", "application/json"}, {"Authorization", "Bearer " + kToken}})
                   .status == 404);
         CHECK(http(d.port, "DELETE", path, "", {{"Authorization", "Bearer " + kToken}}).status ==
               404);
     }
     // The doctor's own prober sees the same.
     std::string error;
-    const auto probes = zc::security::probe_paths({"127.0.0.1", d.port, false},
-                                                  zc::security::debug_probe_paths(),
-                                                  std::chrono::seconds(5), error);
+    const auto probes =
+        zc::security::probe_paths({"127.0.0.1", d.port, false}, zc::security::debug_probe_paths(),
+                                  std::chrono::seconds(5), error);
     CHECK(error.empty());
     REQUIRE(probes.size() == zc::security::debug_probe_paths().size());
     for (const auto& p : probes)
@@ -71,8 +70,8 @@ TEST_CASE("security: zipcatcherd refuses to run as root without --allow-root") {
     }
     auto r = run(ZC_DAEMON_BIN, args, h.env(), std::chrono::seconds(20));
     CHECK(r.exit_code == 1);
-    CHECK_THAT(r.err, Catch::Contains("refusing to run as root") &&
-                          Catch::Contains("--allow-root"));
+    CHECK_THAT(r.err,
+               Catch::Contains("refusing to run as root") && Catch::Contains("--allow-root"));
     CHECK_FALSE(std::filesystem::exists(h.socket()));
     // Forced, it runs, and says so in its log.
     auto& d = h.start();
@@ -109,9 +108,9 @@ TEST_CASE("security: --check-config lists the checklist warnings and still accep
     CHECK_THAT(r.err, Catch::Contains("warning: security: http_tls (warn)"));
     CHECK_THAT(r.err, !Catch::Contains("your_generated_token_here"));
     // --allow-root is worth a warning even when only checking.
-    auto forced = run(ZC_DAEMON_BIN,
-                      {"--check-config", "--allow-root", "--config", h.config_path().string()},
-                      h.env());
+    auto forced =
+        run(ZC_DAEMON_BIN, {"--check-config", "--allow-root", "--config", h.config_path().string()},
+            h.env());
     CHECK(forced.exit_code == 0);
     CHECK_THAT(forced.err, Catch::Contains("security: root (warn)"));
 }

@@ -1,10 +1,12 @@
 // The real zipcatcherd against the real simulator program: captures from the CLI, and every
 // fault the simulator can inject survived with the daemon still answering its socket.
 #include <catch2/catch.hpp>
+#include <map>
 #include <sstream>
 #include <thread>
 
 #include "daemon_harness.h"
+#include "test_keys.h"
 
 using namespace zc::test;
 using nlohmann::json;
@@ -12,24 +14,48 @@ using nlohmann::json;
 namespace {
 
 struct SimProcess {
-    SimProcess(const DaemonHarness& h, const std::string& faults) {
+    SimProcess(const DaemonHarness& h, const std::string& faults,
+               std::vector<std::string> extra = {}) {
         port_file = h.dir() / "sim.port";
         log = h.dir() / "sim.log";
-        std::vector<std::string> args{
-            "--port",          "0",          "--port-file",    port_file.string(),
-            "--log",           log.string(), "--slew-seconds", "0.2",
-            "--open-seconds",  "0.2",        "--park-seconds", "0.2",
-            "--fault-seconds", "4"};
+        std::vector<std::string> args{"--port",
+                                      "0",
+                                      "--port-file",
+                                      port_file.string(),
+                                      "--log",
+                                      log.string(),
+                                      "--slew-seconds",
+                                      "0.2",
+                                      "--open-seconds",
+                                      "0.2",
+                                      "--park-seconds",
+                                      "0.2",
+                                      "--rtsp-seconds",
+                                      "0.1",
+                                      "--fault-seconds",
+                                      "4",
+                                      "--udp-port",
+                                      "0",
+                                      "--alpaca-port",
+                                      "0",
+                                      "--alpaca-discovery-port",
+                                      "0",
+                                      "--reboot-seconds",
+                                      "1.5"};
         if (!faults.empty()) {
             args.push_back("--faults");
             args.push_back(faults);
         }
+        args.insert(args.end(), extra.begin(), extra.end());
         child = std::make_unique<Child>(ZC_SIM_BIN, args, Env{{"PATH", "/usr/bin:/bin"}}, h.dir());
         for (int i = 0; i < 200 && port.empty(); ++i) {
             std::this_thread::sleep_for(std::chrono::milliseconds(20));
             if (std::filesystem::exists(port_file)) {
                 std::istringstream in(read_file(port_file));
                 in >> port;
+                std::string name, value;
+                while (in >> name >> value)
+                    ports[name] = value;
             }
         }
         REQUIRE_FALSE(port.empty());
@@ -63,6 +89,7 @@ struct SimProcess {
     }
     std::filesystem::path port_file, log;
     std::string port;
+    std::map<std::string, std::string> ports;  // discovery, alpaca, alpaca-discovery
     std::unique_ptr<Child> child;
 };
 
@@ -149,4 +176,88 @@ TEST_CASE("zipcatcherd survives every simulator fault and keeps answering its so
     REQUIRE(wait_state(h, "ready", 10));
     CHECK(h.daemon().running());
     CHECK(h.cli({"status"}).exit_code == 0);
+}
+
+TEST_CASE("zipcatcherd survives the simulator's stream and device faults") {
+    DaemonHarness h;
+    // Each fires on the heartbeat in turn; rst, drop-after and reboot cost a connection.
+    SimProcess sim(h,
+                   "rst@test_connection,drop-after=4@test_connection,reorder@test_connection,"
+                   "fragment=6@test_connection,coalesce=4@test_connection,"
+                   "big-reply@test_connection,bom@test_connection,bare-lf@test_connection,"
+                   "duplicate-id@test_connection,track-error=502@test_connection,"
+                   "steal-master@test_connection,reboot=1.5@test_connection");
+    h.start(seestar_args(sim.port));
+    bool all_fired = false;
+    for (int i = 0; i < 60 * 5 && !all_fired; ++i) {
+        scope_state(h);  // REQUIREs that the daemon answers throughout
+        all_fired = sim.connections() >= 4;
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    }
+    REQUIRE(all_fired);
+    REQUIRE(wait_state(h, "ready", 15));
+    CHECK(h.cli({"scope", "view", "moon"}).exit_code == 0);  // re-claims master
+    auto r = h.cli({"capture", "--target", "moon", "--duration", "1"});
+    INFO(r.out << r.err);
+    CHECK(r.exit_code == 0);
+    CHECK(h.daemon().running());
+}
+
+TEST_CASE("zipcatcherd authenticates to 7.18+ firmware through the auth faults, key never logged") {
+    DaemonHarness h;
+    std::filesystem::create_directories(h.dir() / "keys");
+    const auto keys = zc::sim::make_test_key_pair(h.dir() / "keys");
+    // Each fault spoils one attempt (or, busy-auth, delays it); the daemon keeps authenticating.
+    SimProcess sim(
+        h, "bad-challenge,stale-challenge,auth-event,busy-auth=2",
+        {"--firmware", "2732", "--auth", "required", "--public-key", keys.public_key.string()});
+    auto args = seestar_args(sim.port);
+    args.insert(args.end(), {"--seestar.auth_key_file", keys.private_key.string()});
+    h.start(args);
+    REQUIRE(wait_state(h, "ready", 40));
+    auto st = h.cli_json({"scope", "status"});
+    CHECK(st["arguments"]["authenticated"] == true);
+    CHECK(sim.count("verify_client") >= 2);
+    CHECK(h.cli({"capture", "--target", "moon", "--duration", "1"}).exit_code == 0);
+    // The private key never reaches the daemon's output.
+    const std::string key = read_file(keys.private_key);
+    const auto body_line = key.substr(key.find('\n') + 1, 40);
+    h.daemon().signal(SIGTERM);
+    h.daemon().wait(std::chrono::seconds(5));
+    CHECK(h.daemon().err().find(body_line) == std::string::npos);
+    CHECK(h.daemon().out().find(body_line) == std::string::npos);
+}
+
+TEST_CASE("zipcatcher capture exits 1 when AviRecord never reaches working, and says why") {
+    DaemonHarness h;
+    SimProcess sim(h, "record-no-start");
+    h.start(seestar_args(sim.port));
+    REQUIRE(wait_state(h, "ready", 10));
+    // Long enough for the 3 s AviRecord confirmation to run out inside the window.
+    auto r = h.cli({"capture", "--target", "moon", "--duration", "6"});
+    INFO(r.out << r.err);
+    CHECK(r.exit_code == 1);
+    CHECK((r.out + r.err).find("recording did not start") != std::string::npos);
+    CHECK(sim.count("start_record_avi") == 1);
+    CHECK(sim.count("stop_record_avi") >= 1);  // reconciled
+    // The fault is spent: the next capture records.
+    CHECK(h.cli({"capture", "--target", "moon", "--duration", "1"}).exit_code == 0);
+}
+
+TEST_CASE("zipcatcher-seestar-sim documents its knobs and faults and serves Alpaca") {
+    DaemonHarness h;
+    auto help = run(ZC_SIM_BIN, {"--help"}, Env{{"PATH", "/usr/bin:/bin"}});
+    CHECK(help.exit_code == 0);
+    for (const char* word : {"--max-clients", "--latency", "--altitudes", "--invalid-clock",
+                             "--no-udp-reply", "--storage-free-mb", "--freeze-equ", "busy-auth",
+                             "record-no-start", "reboot=S", "duplicate-id", "goto-fail"})
+        CHECK(help.out.find(word) != std::string::npos);
+    auto bad = run(ZC_SIM_BIN, {"--faults", "nonsense"}, Env{{"PATH", "/usr/bin:/bin"}});
+    CHECK(bad.exit_code == 2);
+    CHECK(bad.err.find("unknown fault \"nonsense\"") != std::string::npos);
+
+    SimProcess sim(h, "");
+    REQUIRE(sim.ports.count("alpaca"));
+    REQUIRE(sim.ports.count("discovery"));
+    CHECK(sim.ports["alpaca"] != "0");
 }

@@ -1,14 +1,15 @@
-#include "seestar_sim.h"
-
+// The simulator's transport: the 4700 listener with its client slots, the per-connection reader
+// and writer, the connection-level faults (drop, RST, fragmentation, coalescing, reordering,
+// ...), events, the command log and reboots. Methods are in sim_methods.cpp, the device model
+// in sim_mount.cpp, Alpaca and discovery in sim_alpaca.cpp.
 #include <fmt/format.h>
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
 #include <random>
 
 #include "protocol/line_framer.h"
-#include "seestar/auth.h"
-#include "seestar/error_codes.h"
-#include "time/clock.h"
+#include "seestar_sim.h"
+#include "sim_conn.h"
 
 namespace zc::sim {
 
@@ -16,100 +17,227 @@ namespace asio = boost::asio;
 using asio::ip::tcp;
 using nlohmann::json;
 
-struct SeestarSim::Conn {
-    explicit Conn(tcp::socket s, int n) : socket(std::move(s)), id(n), framer(1 << 20) {}
-    tcp::socket socket;
-    int id;
-    protocol::LineFramer framer;
-    std::array<char, 8192> buf{};
-    std::deque<std::string> out;
-    bool writing = false;
-    bool open = true;
-    bool authenticated = false;
-    bool silenced = false;
-    std::string challenge;
-    std::chrono::steady_clock::time_point stalled_until{};
+namespace {
+
+struct KindName {
+    FaultKind kind;
+    const char* name;
+};
+constexpr KindName kKinds[] = {
+    {FaultKind::kDrop, "drop"},
+    {FaultKind::kHalfReply, "half-reply"},
+    {FaultKind::kRst, "rst"},
+    {FaultKind::kDropAfter, "drop-after"},
+    {FaultKind::kStall, "stall"},
+    {FaultKind::kDelay, "delay"},
+    {FaultKind::kSilence, "silence"},
+    {FaultKind::kReorder, "reorder"},
+    {FaultKind::kFragment, "fragment"},
+    {FaultKind::kCoalesce, "coalesce"},
+    {FaultKind::kBigReply, "big-reply"},
+    {FaultKind::kBom, "bom"},
+    {FaultKind::kBareLf, "bare-lf"},
+    {FaultKind::kMalformed, "malformed"},
+    {FaultKind::kDuplicateId, "duplicate-id"},
+    {FaultKind::kError, "error"},
+    {FaultKind::kRefuseMaster, "refuse-master"},
+    {FaultKind::kStealMaster, "steal-master"},
+    {FaultKind::kTrackError, "track-error"},
+    {FaultKind::kGotoFail, "goto-fail"},
+    {FaultKind::kRecordNoStart, "record-no-start"},
+    {FaultKind::kStorageFull, "storage-full"},
+    {FaultKind::kReboot, "reboot"},
+    {FaultKind::kBadChallenge, "bad-challenge"},
+    {FaultKind::kStaleChallenge, "stale-challenge"},
+    {FaultKind::kBusyAuth, "busy-auth"},
+    {FaultKind::kAuthEvent, "auth-event"},
 };
 
-const char* to_string(FaultKind k) {
+/// The method a fault is bound to when none is given: those that only make sense on one.
+std::string default_method(FaultKind k) {
     switch (k) {
-        case FaultKind::kDrop:
-            return "drop";
-        case FaultKind::kHalfReply:
-            return "half-reply";
-        case FaultKind::kStall:
-            return "stall";
-        case FaultKind::kDelay:
-            return "delay";
-        case FaultKind::kError:
-            return "error";
-        case FaultKind::kMalformed:
-            return "malformed";
-        case FaultKind::kSilence:
-            return "silence";
         case FaultKind::kRefuseMaster:
-            return "refuse-master";
+            return "set_setting";
+        case FaultKind::kGotoFail:
+            return "start_scan_planet";
+        case FaultKind::kRecordNoStart:
+        case FaultKind::kStorageFull:
+            return "start_record_avi";
+        case FaultKind::kBadChallenge:
+        case FaultKind::kStaleChallenge:
+        case FaultKind::kBusyAuth:
+            return "get_verify_str";
+        case FaultKind::kAuthEvent:
+            return "verify_client";
+        default:
+            return "";
     }
+}
+
+std::chrono::steady_clock::duration secs(double s) {
+    return std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+        std::chrono::duration<double>(s));
+}
+
+}  // namespace
+
+const char* to_string(FaultKind k) {
+    for (const auto& n : kKinds)
+        if (n.kind == k)
+            return n.name;
     return "drop";
 }
 
 std::optional<FaultKind> parse_fault(const std::string& name) {
-    for (auto k :
-         {FaultKind::kDrop, FaultKind::kHalfReply, FaultKind::kStall, FaultKind::kDelay,
-          FaultKind::kError, FaultKind::kMalformed, FaultKind::kSilence, FaultKind::kRefuseMaster})
-        if (name == to_string(k))
-            return k;
+    for (const auto& n : kKinds)
+        if (name == n.name)
+            return n.kind;
     return std::nullopt;
+}
+
+std::vector<FaultKind> all_fault_kinds() {
+    std::vector<FaultKind> out;
+    for (const auto& n : kKinds)
+        out.push_back(n.kind);
+    return out;
+}
+
+std::optional<Fault> parse_fault_spec(const std::string& spec, double default_seconds,
+                                      std::string* why) {
+    auto fail = [&](const std::string& text) -> std::optional<Fault> {
+        if (why)
+            *why = text;
+        return std::nullopt;
+    };
+    Fault f;
+    f.seconds = default_seconds;
+    std::string rest = spec;
+    if (const auto at = rest.find('@'); at != std::string::npos) {
+        f.method = rest.substr(at + 1);
+        rest = rest.substr(0, at);
+    }
+    std::string value;
+    if (const auto eq = rest.find('='); eq != std::string::npos) {
+        value = rest.substr(eq + 1);
+        rest = rest.substr(0, eq);
+    }
+    auto kind = parse_fault(rest);
+    if (!kind)
+        return fail("unknown fault \"" + rest + "\"");
+    f.kind = *kind;
+    if (!value.empty()) {
+        try {
+            std::size_t used = 0;
+            const double v = std::stod(value, &used);
+            if (used != value.size() || v < 0)
+                throw std::invalid_argument(value);
+            switch (f.kind) {
+                case FaultKind::kError:
+                case FaultKind::kTrackError:
+                case FaultKind::kGotoFail:
+                    f.code = static_cast<int>(v);
+                    break;
+                case FaultKind::kDropAfter:
+                case FaultKind::kFragment:
+                case FaultKind::kCoalesce:
+                    f.count = static_cast<int>(v);
+                    break;
+                default:
+                    f.seconds = v;
+            }
+        } catch (const std::exception&) {
+            return fail("fault " + rest + ": \"" + value + "\" is not a number >= 0");
+        }
+    }
+    return f;
 }
 
 SeestarSim::SeestarSim(asio::io_context& io, SimOptions options)
     : io_(io),
       opt_(std::move(options)),
       acceptor_(io),
+      http_acceptor_(io),
+      discovery_socket_(io),
+      alpaca_discovery_socket_(io),
       pistatus_timer_(io),
-      parked_(opt_.start_parked) {
+      sky_timer_(io),
+      parked_(opt_.start_parked),
+      clock_valid_(!opt_.invalid_clock_at_boot),
+      lat_(opt_.site_lat_deg),
+      lon_(opt_.site_lon_deg),
+      storage_free_mb_(opt_.storage_free_mb) {
     if (!opt_.log_path.empty())
         log_file_.open(opt_.log_path, std::ios::app);
+    fixed_[seestar::Target::kSun] = {opt_.sun_az_deg, opt_.sun_alt_deg};
+    fixed_[seestar::Target::kMoon] = {opt_.moon_az_deg, opt_.moon_alt_deg};
+    settings_ = {{"auto_power_off", true}, {"manual_exp", false},  {"isp_exp_ms", -999000.0},
+                 {"isp_gain", -9990.0},    {"ae_bri_percent", 50}, {"rtsp_roi_index", 0},
+                 {"guest_mode", false}};
 }
 
-SeestarSim::~SeestarSim() = default;
+SeestarSim::~SeestarSim() {
+    *alive_ = false;
+}
 
-std::uint16_t SeestarSim::listen(const std::string& address, std::uint16_t port) {
-    tcp::endpoint ep(asio::ip::make_address(address), port);
+void SeestarSim::open_acceptor() {
+    tcp::endpoint ep(address_, port_);
     acceptor_.open(ep.protocol());
     acceptor_.set_option(tcp::acceptor::reuse_address(true));
     acceptor_.bind(ep);
     acceptor_.listen();
+    port_ = acceptor_.local_endpoint().port();
     accept_next();
+}
+
+std::uint16_t SeestarSim::listen(const std::string& address, std::uint16_t port) {
+    Lock lock(mu_);
+    address_ = asio::ip::make_address(address);
+    port_ = port;
+    open_acceptor();
+    last_sky_tick_ = std::chrono::steady_clock::now();
     tick_pistatus();
-    return acceptor_.local_endpoint().port();
+    sky_tick();
+    return port_;
 }
 
 void SeestarSim::stop() {
-    asio::post(io_, [this] {
+    asio::post(io_, [this, alive = alive_] {
+        if (!*alive)
+            return;
+        Lock lock(mu_);
+        stopped_ = true;
         boost::system::error_code ec;
         acceptor_.close(ec);
+        http_acceptor_.close(ec);
+        discovery_socket_.close(ec);
+        alpaca_discovery_socket_.close(ec);
         pistatus_timer_.cancel();
+        sky_timer_.cancel();
         for (auto& w : conns_)
             if (auto c = w.lock())
                 close_conn(c);
+        for (auto& w : http_conns_)
+            if (auto h = w.lock())
+                h->socket.close(ec);
     });
 }
 
 void SeestarSim::add_fault(Fault f) {
-    std::lock_guard lock(mu_);
+    Lock lock(mu_);
+    if (f.method.empty())
+        f.method = default_method(f.kind);
     faults_.push_back(std::move(f));
 }
 void SeestarSim::clear_faults() {
-    std::lock_guard lock(mu_);
+    Lock lock(mu_);
     faults_.clear();
 }
 std::vector<LogEntry> SeestarSim::log() const {
-    std::lock_guard lock(mu_);
+    Lock lock(mu_);
     return log_;
 }
 std::vector<LogEntry> SeestarSim::log_of(const std::string& method) const {
-    std::lock_guard lock(mu_);
+    Lock lock(mu_);
     std::vector<LogEntry> out;
     for (const auto& e : log_)
         if (e.method == method)
@@ -117,175 +245,319 @@ std::vector<LogEntry> SeestarSim::log_of(const std::string& method) const {
     return out;
 }
 int SeestarSim::connections_accepted() const {
-    std::lock_guard lock(mu_);
+    Lock lock(mu_);
     return accepted_;
 }
-json SeestarSim::device() const {
-    std::lock_guard lock(mu_);
-    return {{"mode", mode_},
-            {"recording", recording_},
-            {"parked", parked_},
-            {"tracking", tracking_},
-            {"master", master_conn_},
-            {"files", files_},
-            {"clock_valid", clock_valid_},
-            {"lat", lat_},
-            {"lon", lon_}};
+int SeestarSim::connections_rejected() const {
+    Lock lock(mu_);
+    return rejected_;
+}
+int SeestarSim::connections_open() const {
+    Lock lock(mu_);
+    int n = 0;
+    for (const auto& w : conns_)
+        if (auto c = w.lock(); c && c->open)
+            ++n;
+    return n;
+}
+bool SeestarSim::rebooting() const {
+    Lock lock(mu_);
+    return down_;
 }
 void SeestarSim::drop_all() {
-    asio::post(io_, [this] {
+    asio::post(io_, [this, alive = alive_] {
+        if (!*alive)
+            return;
+        Lock lock(mu_);
         for (auto& w : conns_)
             if (auto c = w.lock())
                 close_conn(c);
     });
 }
+void SeestarSim::reboot(double seconds) {
+    asio::post(io_, [this, seconds, alive = alive_] {
+        if (!*alive)
+            return;
+        Lock lock(mu_);
+        do_reboot(seconds);
+    });
+}
 void SeestarSim::steal_master() {
-    asio::post(io_, [this] {
-        int old;
-        {
-            std::lock_guard lock(mu_);
-            old = master_conn_;
-            master_conn_ = -1;
-        }
+    asio::post(io_, [this, alive = alive_] {
+        if (!*alive)
+            return;
+        Lock lock(mu_);
+        const int old = master_conn_;
+        master_conn_ = -1;
         for (auto& w : conns_)
             if (auto c = w.lock(); c && c->id == old)
-                write(c, json({{"Event", "Client"}, {"Timestamp", stamp()}, {"is_master", false}})
-                                 .dump() +
-                             "\r\n");
+                event_to(c, {{"Event", "Client"}, {"is_master", false}});
     });
 }
 
-std::string SeestarSim::stamp() const {
+void SeestarSim::do_reboot(double seconds) {
+    if (down_ || stopped_)
+        return;
+    down_ = true;
+    boost::system::error_code ec;
+    acceptor_.close(ec);
+    const bool http = http_acceptor_.is_open();
+    http_acceptor_.close(ec);
+    for (auto& w : conns_)
+        if (auto c = w.lock())
+            close_conn(c);
+    for (auto& w : http_conns_)
+        if (auto h = w.lock())
+            h->socket.close(ec);
+    // The device restarts: the view, the recording (lost, no file) and the slew are gone.
+    ++epoch_;
+    mode_ = "none";
+    rtsp_ready_ = false;
+    recording_ = false;
+    slew_.reset();
+    axis_rate_[0] = axis_rate_[1] = 0;
+    freeze_pointing();
+    tracking_ = false;
+    track_radec_.reset();
+    master_conn_ = 0;
+    if (opt_.invalid_clock_at_boot)
+        clock_valid_ = false;
+    later(seconds, [this, http] {
+        if (stopped_)
+            return;
+        down_ = false;
+        boot_ = std::chrono::steady_clock::now();
+        open_acceptor();
+        if (http)
+            open_http_acceptor();
+    });
+}
+
+std::string SeestarSim::stamp(double offset) const {
     const double s =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - boot_).count() + 4000.0;
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - boot_).count() + 4000.0 +
+        offset;
     return fmt::format("{:.9f}", s);
 }
 
 void SeestarSim::accept_next() {
-    acceptor_.async_accept([this](const boost::system::error_code& ec, tcp::socket s) {
-        if (ec)
+    acceptor_.async_accept([this, alive = alive_](const boost::system::error_code& ec,
+                                                  tcp::socket s) {
+        if (ec || !*alive)
             return;
+        Lock lock(mu_);
         boost::system::error_code ignored;
         s.set_option(tcp::no_delay(true), ignored);
-        auto c = std::make_shared<Conn>(std::move(s), next_conn_++);
-        {
-            std::lock_guard lock(mu_);
-            ++accepted_;
+        conns_.erase(std::remove_if(conns_.begin(), conns_.end(),
+                                    [](const auto& w) { return w.expired() || !w.lock()->open; }),
+                     conns_.end());
+        if (static_cast<int>(conns_.size()) >= opt_.max_clients) {
+            // Slots exhausted: accepted and closed at once (reference §5.1 [U]).
+            ++rejected_;
+            s.shutdown(tcp::socket::shutdown_both, ignored);
+            s.close(ignored);
+            accept_next();
+            return;
         }
-        conns_.erase(
-            std::remove_if(conns_.begin(), conns_.end(), [](const auto& w) { return w.expired(); }),
-            conns_.end());
+        auto c = std::make_shared<Conn>(std::move(s), next_conn_++);
+        ++accepted_;
         conns_.push_back(c);
         if (opt_.emit_version_event)
-            write(
-                c,
-                json({{"Event", "Version"},
-                      {"Timestamp", stamp()},
+            event_to(c,
+                     {{"Event", "Version"},
                       {"name", "ASI AIR imager"},
+                      {"svr_ver_string", "5.50"},
                       {"firmware_ver_int", opt_.firmware},
                       {"firmware_ver_string", fmt::format("{}.{:02}", (opt_.firmware - 2000) / 100,
-                                                          (opt_.firmware - 2000) % 100)}})
-                        .dump() +
-                    "\r\n");
-        // The reader keeps the connection alive through the handler's captures.
-        auto read = std::make_shared<std::function<void()>>();
-        *read = [this, c, read] {
-            c->socket.async_read_some(
-                asio::buffer(c->buf),
-                [this, c, read](const boost::system::error_code& e, std::size_t n) {
-                    if (e || !c->open) {
-                        close_conn(c);
-                        *read = nullptr;  // break the cycle
-                        return;
-                    }
-                    c->framer.feed(std::string_view(c->buf.data(), n));
-                    while (auto line = c->framer.next()) {
-                        on_line(c, *line);
-                        if (!c->open)
-                            break;
-                    }
-                    if (c->open)
-                        (*read)();
-                    else
-                        *read = nullptr;
-                });
-        };
-        (*read)();
+                                                          (opt_.firmware - 2000) % 100)},
+                      {"is_verified", false}});
+        read_next(c);
         accept_next();
     });
 }
 
-void SeestarSim::close_conn(const std::shared_ptr<Conn>& c) {
+void SeestarSim::read_next(const std::shared_ptr<Conn>& c) {
+    c->socket.async_read_some(
+        asio::buffer(c->buf),
+        [this, c, alive = alive_](const boost::system::error_code& e, std::size_t n) {
+            if (!*alive)
+                return;
+            Lock lock(mu_);
+            if (e || !c->open) {
+                close_conn(c);
+                return;
+            }
+            c->framer.feed(std::string_view(c->buf.data(), n));
+            while (auto line = c->framer.next()) {
+                on_line(c, *line);
+                if (!c->open)
+                    return;
+            }
+            read_next(c);
+        });
+}
+
+void SeestarSim::close_conn(const std::shared_ptr<Conn>& c, bool rst) {
     if (!c->open)
         return;
     c->open = false;
     boost::system::error_code ec;
-    c->socket.shutdown(tcp::socket::shutdown_both, ec);
+    if (rst)
+        c->socket.set_option(tcp::socket::linger(true, 0), ec);  // close() now sends RST
+    else
+        c->socket.shutdown(tcp::socket::shutdown_both, ec);
     c->socket.close(ec);
+    if (master_conn_ == c->id)
+        master_conn_ = 0;
 }
 
-void SeestarSim::write(const std::shared_ptr<Conn>& c, std::string bytes) {
-    if (!c->open)
+void SeestarSim::record(int connection, const std::string& method, const json& params) {
+    LogEntry e{std::chrono::system_clock::now(), connection, method, params};
+    log_.push_back(e);
+    if (log_file_) {
+        log_file_ << json({{"time", format_iso8601(std::chrono::time_point_cast<Duration>(e.time))},
+                           {"connection", e.connection},
+                           {"method", e.method},
+                           {"params", e.params}})
+                         .dump(-1, ' ', false, json::error_handler_t::replace)
+                  << '\n';
+        log_file_.flush();
+    }
+}
+
+void SeestarSim::on_line(const std::shared_ptr<Conn>& c, const std::string& line) {
+    json req = json::parse(line, nullptr, false);
+    if (req.is_discarded() || !req.is_object() || !req.contains("method") ||
+        !req["method"].is_string())
+        return;  // the device ignores what it cannot read
+    record(c->id, req["method"].get<std::string>(), req.value("params", json()));
+    handle(c, req);
+}
+
+// --- writing: every message goes through send_line, where the per-connection faults act
+
+void SeestarSim::enqueue(const std::shared_ptr<Conn>& c, std::string bytes, double delay,
+                         int close) {
+    c->out.push_back({std::move(bytes), delay, close});
+    pump(c);
+}
+
+void SeestarSim::pump(const std::shared_ptr<Conn>& c) {
+    if (c->writing || c->out.empty() || !c->open)
         return;
-    c->out.push_back(std::move(bytes));
-    if (c->writing)
-        return;
-    auto next = std::make_shared<std::function<void()>>();
-    *next = [this, c, next] {
-        if (c->out.empty() || !c->open) {
+    c->writing = true;
+    auto write = [this, c, alive = alive_] {
+        if (!*alive)
+            return;
+        Lock lock(mu_);
+        if (!c->open || c->out.empty()) {
             c->writing = false;
-            *next = nullptr;
             return;
         }
-        c->writing = true;
-        asio::async_write(c->socket, asio::buffer(c->out.front()),
-                          [this, c, next](const boost::system::error_code& ec, std::size_t) {
+        asio::async_write(c->socket, asio::buffer(c->out.front().bytes),
+                          [this, c, alive](const boost::system::error_code& ec, std::size_t) {
+                              if (!*alive)
+                                  return;
+                              Lock l(mu_);
+                              c->writing = false;
                               if (ec) {
-                                  c->writing = false;
                                   close_conn(c);
-                                  *next = nullptr;
                                   return;
                               }
+                              const int close = c->out.front().close;
                               c->out.pop_front();
-                              (*next)();
+                              if (close) {
+                                  close_conn(c, close == 2);
+                                  return;
+                              }
+                              pump(c);
                           });
     };
-    (*next)();
+    if (c->out.front().delay > 0)
+        later(c->out.front().delay, write);
+    else
+        write();
+}
+
+void SeestarSim::flush_coalesced(const std::shared_ptr<Conn>& c) {
+    if (c->coalesced.empty())
+        return;
+    enqueue(c, std::exchange(c->coalesced, std::string()));
+}
+
+void SeestarSim::send_line(const std::shared_ptr<Conn>& c, std::string line) {
+    if (!c->open)
+        return;
+    int close = 0;
+    if (c->drop_after > 0 && --c->drop_after == 0)
+        close = 1;
+    if (c->coalesce_left > 0) {
+        // Several messages in one write, as the fw 2.25 capture shows.
+        c->coalesced += line;
+        if (--c->coalesce_left == 0 || close) {
+            flush_coalesced(c);
+        } else if (c->coalesced.size() == line.size()) {
+            later(0.05, [this, c] { flush_coalesced(c); });  // do not hold them forever
+        }
+        if (close)
+            enqueue(c, "", 0, close);
+        return;
+    }
+    if (c->fragment_left > 0) {
+        --c->fragment_left;
+        std::uniform_int_distribution<std::size_t> cut(1,
+                                                       std::max<std::size_t>(1, line.size() - 1));
+        std::vector<std::size_t> cuts = {cut(c->rng), cut(c->rng), cut(c->rng)};
+        std::sort(cuts.begin(), cuts.end());
+        cuts.erase(std::unique(cuts.begin(), cuts.end()), cuts.end());
+        std::size_t from = 0;
+        for (auto at : cuts) {
+            enqueue(c, line.substr(from, at - from), from ? 0.003 : 0);
+            from = at;
+        }
+        enqueue(c, line.substr(from), 0.003, close);
+        return;
+    }
+    enqueue(c, std::move(line), 0, close);
 }
 
 void SeestarSim::event(json e) {
+    for (auto& w : conns_)
+        if (auto c = w.lock(); c && c->open)
+            event_to(c, e);
+}
+
+void SeestarSim::event_to(const std::shared_ptr<Conn>& c, json e) {
     json full = {{"Event", e["Event"]}, {"Timestamp", stamp()}};
     for (auto& [k, v] : e.items())
         full[k] = v;
-    const auto line = full.dump() + "\r\n";
-    for (auto& w : conns_)
-        if (auto c = w.lock())
-            write(c, line);
+    send_line(c, full.dump() + "\r\n");
 }
 
 void SeestarSim::later(double seconds, std::function<void()> fn) {
-    auto t = std::make_shared<asio::steady_timer>(
-        io_, std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-                 std::chrono::duration<double>(seconds)));
-    t->async_wait([t, fn = std::move(fn)](const boost::system::error_code& ec) {
-        if (!ec)
+    auto t = std::make_shared<asio::steady_timer>(io_, secs(seconds));
+    t->async_wait(
+        [this, t, fn = std::move(fn), alive = alive_](const boost::system::error_code& ec) {
+            if (ec || !*alive)
+                return;
+            Lock lock(mu_);
             fn();
-    });
+        });
 }
 
 void SeestarSim::tick_pistatus() {
-    pistatus_timer_.expires_after(std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-        std::chrono::duration<double>(opt_.pistatus_seconds)));
-    pistatus_timer_.async_wait([this](const boost::system::error_code& ec) {
-        if (ec)
+    pistatus_timer_.expires_after(secs(opt_.pistatus_seconds));
+    pistatus_timer_.async_wait([this, alive = alive_](const boost::system::error_code& ec) {
+        if (ec || !*alive)
             return;
-        event({{"Event", "PiStatus"}, {"temp", 41.5}, {"battery_capacity", 87}});
+        Lock lock(mu_);
+        if (!down_)
+            event({{"Event", "PiStatus"}, {"temp", 41.5}, {"battery_capacity", 87}});
         tick_pistatus();
     });
 }
 
 std::optional<Fault> SeestarSim::take_fault(const std::string& method) {
-    std::lock_guard lock(mu_);
     if (faults_.empty())
         return std::nullopt;
     const auto& f = faults_.front();
@@ -296,72 +568,116 @@ std::optional<Fault> SeestarSim::take_fault(const std::string& method) {
     return out;
 }
 
-void SeestarSim::on_line(const std::shared_ptr<Conn>& c, const std::string& line) {
-    json req = json::parse(line, nullptr, false);
-    if (req.is_discarded() || !req.is_object() || !req.contains("method") ||
-        !req["method"].is_string())
-        return;  // the device ignores what it cannot read
-    LogEntry e{std::chrono::system_clock::now(), c->id, req["method"].get<std::string>(),
-               req.value("params", json())};
-    {
-        std::lock_guard lock(mu_);
-        log_.push_back(e);
-        if (log_file_) {
-            log_file_ << json({{"time",
-                                format_iso8601(std::chrono::time_point_cast<Duration>(e.time))},
-                               {"connection", e.connection},
-                               {"method", e.method},
-                               {"params", e.params}})
-                             .dump()
-                      << '\n';
-            log_file_.flush();
+void SeestarSim::deliver(const std::shared_ptr<Conn>& c, std::string line, double delay) {
+    const auto now = std::chrono::steady_clock::now();
+    if (c->stalled_until > now)
+        delay = std::max(delay, std::chrono::duration<double>(c->stalled_until - now).count());
+    auto send = [this, c, line = std::move(line)] {
+        if (c->silenced)
+            return;
+        send_line(c, line);
+        if (c->held) {
+            // Reordered: the held reply (id n) goes after this one (n+1), then an event whose
+            // Timestamp is earlier than this reply's, as captured.
+            send_line(c, std::exchange(c->held, std::nullopt).value());
+            event_to(c, {{"Event", "PiStatus"}, {"Timestamp", stamp(-0.3)}, {"temp", 41.2}});
         }
-    }
-    handle(c, req);
+    };
+    if (delay > 0)
+        later(delay, send);
+    else
+        send();
 }
 
 void SeestarSim::send_reply(const std::shared_ptr<Conn>& c, json msg, std::optional<Fault> f) {
-    std::string line = msg.dump() + "\r\n";
-    if (c->silenced)
+    if (c->silenced || !c->open)
         return;
+    const std::string method = msg.value("method", std::string());
+    double delay = 0;
+    if (auto it = opt_.latency.find(method); it != opt_.latency.end())
+        delay = it->second;
+    std::string term = "\r\n";
+    std::string prefix;
     if (f) {
         switch (f->kind) {
             case FaultKind::kDrop:
                 close_conn(c);
                 return;
-            case FaultKind::kHalfReply:
-                write(c, line.substr(0, line.size() / 2));
-                later(0.05, [this, c] { close_conn(c); });
+            case FaultKind::kRst:
+                close_conn(c, true);
                 return;
+            case FaultKind::kHalfReply: {
+                const auto line = msg.dump() + term;
+                enqueue(c, line.substr(0, line.size() / 2));
+                enqueue(c, "", 0.05, 1);
+                return;
+            }
             case FaultKind::kSilence:
                 c->silenced = true;
                 return;
-            case FaultKind::kMalformed:
-                write(c, "this is not json\r\n");
-                write(c, "{\"jsonrpc\":\"2.0\",\"Timestamp\":\"1.0\",\"method\":\r\n");
-                write(c,
-                      "\xEF\xBB\xBF" + json({{"Event", "PiStatus"}, {"temp", 40.1}}).dump() + "\n");
-                write(c, "[1,2,3]\r\n");
+            case FaultKind::kDropAfter:
+                c->drop_after = std::max(1, f->count);
                 break;
+            case FaultKind::kFragment:
+                c->fragment_left = std::max(1, f->count);
+                break;
+            case FaultKind::kCoalesce:
+                c->coalesce_left = std::max(2, f->count);
+                break;
+            case FaultKind::kMalformed:
+                send_line(c, "this is not json\r\n");
+                send_line(c, "{\"jsonrpc\":\"2.0\",\"Timestamp\":\"1.0\",\"method\":\r\n");
+                send_line(c,
+                          "\xEF\xBB\xBF" +
+                              json({{"Event", "PiStatus"}, {"Timestamp", stamp()}, {"temp", 40.1}})
+                                  .dump() +
+                              "\n");
+                send_line(c, "[1,2,3]\r\n");
+                break;
+            case FaultKind::kBigReply:
+                // Replies over 50 kB occur (plan data); the extra field is outside `result`.
+                msg["plan_data"] = std::string(100 * 1024, 'x');
+                break;
+            case FaultKind::kBom:
+                prefix = "\xEF\xBB\xBF";
+                break;
+            case FaultKind::kBareLf:
+                term = "\n";
+                break;
+            case FaultKind::kDuplicateId: {
+                json other = msg;
+                other["method"] = "scope_get_equ_coord";
+                other.erase("error");
+                other["code"] = 0;
+                other["result"] = {{"ra", 1.5}, {"dec", -20.0}};
+                send_line(c, other.dump() + "\r\n");
+                json unknown = other;
+                unknown["id"] = msg["id"].is_number_integer()
+                                    ? json(msg["id"].get<std::int64_t>() + 777777)
+                                    : json("foreign-420");
+                send_line(c, unknown.dump() + "\r\n");
+                deliver(c, msg.dump() + term, delay);
+                deliver(c, msg.dump() + term, delay + 0.01);  // the same id once more
+                return;
+            }
             case FaultKind::kStall:
-                c->stalled_until = std::chrono::steady_clock::now() +
-                                   std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-                                       std::chrono::duration<double>(f->seconds));
+                c->stalled_until = std::chrono::steady_clock::now() + secs(f->seconds);
                 break;
             case FaultKind::kDelay:
-                later(f->seconds, [this, c, line] { write(c, line); });
+                delay += f->seconds;
+                break;
+            case FaultKind::kReorder:
+                c->held = prefix + msg.dump() + term;
+                later(1.0, [this, c] {
+                    if (c->held)
+                        send_line(c, std::exchange(c->held, std::nullopt).value());
+                });
                 return;
             default:
                 break;
         }
     }
-    const auto now = std::chrono::steady_clock::now();
-    if (c->stalled_until > now) {
-        later(std::chrono::duration<double>(c->stalled_until - now).count(),
-              [this, c, line] { write(c, line); });
-        return;
-    }
-    write(c, line);
+    deliver(c, prefix + msg.dump() + term, delay);
 }
 
 void SeestarSim::reply(const std::shared_ptr<Conn>& c, const json& req, json result,
@@ -371,7 +687,7 @@ void SeestarSim::reply(const std::shared_ptr<Conn>& c, const json& req, json res
                 {"method", req["method"]},
                 {"result", std::move(result)},
                 {"code", 0},
-                {"id", req.value("id", json())}};
+                {"id", req.value("id", json())}};  // echoed as received, strings included
     send_reply(c, std::move(msg), f);
 }
 
@@ -380,311 +696,6 @@ void SeestarSim::reply_error(const std::shared_ptr<Conn>& c, const json& req, in
     json msg = {{"jsonrpc", "2.0"}, {"Timestamp", stamp()}, {"method", req["method"]},
                 {"error", text},    {"code", code},         {"id", req.value("id", json())}};
     send_reply(c, std::move(msg), f);
-}
-
-bool SeestarSim::motion_allowed(const std::shared_ptr<Conn>& c) const {
-    return !opt_.require_master || master_conn_ == c->id;
-}
-
-json SeestarSim::view_state() const {
-    if (mode_ == "none")
-        return json::object();
-    json v = {{"state", "working"},
-              {"lapse_ms", 1000},
-              {"mode", mode_ == "sun" ? opt_.sun_mode_name : mode_},
-              {"target_type", mode_},
-              {"target_name", mode_ == "sun" ? "Sun" : "Moon"},
-              {"cam_id", 0},
-              {"lp_filter", false},
-              {"planet_correction", true},
-              {"stage", "RTSP"},
-              {"RTSP", {{"state", "working"}, {"roi_index", 0}, {"port", 4554}}}};
-    if (recording_)
-        v["AviRecord"] = {
-            {"state", "working"}, {"note", "mp4 record"}, {"raw", false}, {"file_saved", false}};
-    return v;
-}
-
-json SeestarSim::device_state(const json& params) const {
-    json all = {
-        {"device",
-         {{"name", "Seestar S50"},
-          {"firmware_ver_int", opt_.firmware},
-          {"firmware_ver_string",
-           fmt::format("{}.{:02}", (opt_.firmware - 2000) / 100, (opt_.firmware - 2000) % 100)},
-          {"product_model", "Seestar S50"},
-          {"sn", "SIM0001"}}},
-        {"mount",
-         {{"move_type", "none"}, {"close", parked_}, {"tracking", tracking_}, {"equ_mode", false}}},
-        {"pi_status", {{"temp", 41.5}, {"battery_capacity", 87}}},
-        {"location_lon_lat", {lon_, lat_}}};
-    if (params.is_object() && params.contains("keys") && params["keys"].is_array()) {
-        json out = json::object();
-        for (const auto& k : params["keys"])
-            if (k.is_string() && all.contains(k.get<std::string>()))
-                out[k.get<std::string>()] = all[k.get<std::string>()];
-        return out;
-    }
-    return all;
-}
-
-void SeestarSim::stop_recording_locked() {
-    if (!recording_)
-        return;
-    recording_ = false;
-    ++files_;
-    event({{"Event", "AviRecord"}, {"state", "complete"}, {"file_saved", true}});
-}
-
-void SeestarSim::handle(const std::shared_ptr<Conn>& c, const json& req) {
-    const std::string m = req["method"].get<std::string>();
-    const json params = req.value("params", json());
-    auto fault = take_fault(m);
-    const bool auth_required = opt_.auth_mode == "required" && opt_.firmware >= 2718;
-
-    if (fault && fault->kind == FaultKind::kError) {
-        reply_error(c, req, fault->code, seestar::describe_code(fault->code), std::nullopt);
-        return;
-    }
-    // Authentication exchange.
-    if (m == "get_verify_str") {
-        if (opt_.auth_mode == "none" && opt_.firmware < 2718) {
-            reply_error(c, req, 103, "method not found", fault);
-            return;
-        }
-        static const char kChars[] =
-            "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-        std::random_device rd;
-        c->challenge.clear();
-        for (int i = 0; i < 32; ++i)
-            c->challenge += kChars[rd() % (sizeof(kChars) - 1)];
-        reply(c, req, {{"str", c->challenge}}, fault);
-        return;
-    }
-    if (m == "verify_client") {
-        const bool ok = params.is_object() && !c->challenge.empty() &&
-                        params.value("data", std::string()) == c->challenge &&
-                        seestar::verify_signature(opt_.public_key_pem, c->challenge,
-                                                  params.value("sign", std::string()));
-        c->challenge.clear();
-        if (!ok) {
-            reply_error(c, req, 1, "verify failed", fault);
-            return;
-        }
-        c->authenticated = true;
-        reply(c, req, 0, fault);
-        return;
-    }
-    if (m == "pi_is_verified") {
-        reply(c, req, c->authenticated || !auth_required, fault);
-        return;
-    }
-    if (auth_required && !c->authenticated)
-        return;  // #759: events flow, nothing is answered
-
-    // Parameter strictness per firmware.
-    if (opt_.firmware >= 2706 && params.is_object() && params.contains("verify")) {
-        reply_error(c, req, 109, "unexpected param", fault);
-        return;
-    }
-    if (opt_.firmware >= 2775 && params.is_array())
-        for (const auto& p : params)
-            if (p.is_array()) {
-                reply_error(c, req, 107, "expected object param", fault);
-                return;
-            }
-
-    std::unique_lock lock(mu_);
-    if (m == "test_connection") {
-        lock.unlock();
-        reply(c, req, "ok", fault);
-    } else if (m == "get_device_state") {
-        auto r = device_state(params);
-        lock.unlock();
-        reply(c, req, std::move(r), fault);
-    } else if (m == "set_setting") {
-        bool refused = false;
-        if (params.is_object() && params.value("master_cli", false)) {
-            if (fault && fault->kind == FaultKind::kRefuseMaster) {
-                refused = true;
-            } else {
-                const int old = master_conn_;
-                master_conn_ = c->id;
-                lock.unlock();
-                for (auto& w : conns_)
-                    if (auto o = w.lock(); o && o->id == old && old != c->id)
-                        write(o, json({{"Event", "Client"},
-                                       {"Timestamp", stamp()},
-                                       {"is_master", false}})
-                                         .dump() +
-                                     "\r\n");
-                write(c, json({{"Event", "Client"}, {"Timestamp", stamp()}, {"is_master", true}})
-                                 .dump() +
-                             "\r\n");
-            }
-        }
-        if (lock.owns_lock())
-            lock.unlock();
-        reply(c, req, 0, refused ? std::nullopt : fault);
-        if (refused)
-            write(c,
-                  json({{"Event", "Client"}, {"Timestamp", stamp()}, {"is_master", false}}).dump() +
-                      "\r\n");
-    } else if (m == "pi_set_time") {
-        const bool obj = params.is_object();
-        const bool list = params.is_array() && params.size() == 1 && params[0].is_object() &&
-                          opt_.firmware < 2775;
-        if (obj || list) {
-            clock_valid_ = true;
-            lock.unlock();
-            reply(c, req, 0, fault);
-        } else {
-            lock.unlock();
-            reply_error(c, req, 107, "expected object param", fault);
-        }
-    } else if (m == "set_user_location") {
-        if (params.is_object()) {
-            lat_ = params.value("lat", 0.0);
-            lon_ = params.value("lon", 0.0);
-        }
-        lock.unlock();
-        reply(c, req, 0, fault);
-    } else if (m == "get_view_state" || m == "iscope_get_app_state") {
-        json v = {{"View", view_state()}};
-        lock.unlock();
-        reply(c, req, std::move(v), fault);
-    } else if (m == "iscope_start_view") {
-        const std::string mode =
-            params.is_object() ? params.value("mode", std::string()) : std::string();
-        if (!motion_allowed(c) || (mode != "sun" && mode != "moon")) {
-            lock.unlock();
-            reply(c, req, 0, fault);  // acknowledged, ignored (non-master or other modes)
-            return;
-        }
-        const auto epoch = ++epoch_;
-        const std::string old = mode_;
-        const bool was_parked = parked_;
-        stop_recording_locked();
-        lock.unlock();
-        reply(c, req, 0, fault);
-        if (old != "none")
-            event({{"Event", "View"}, {"state", "cancel"}, {"mode", old}});
-        auto enter = [this, mode, epoch] {
-            std::lock_guard l(mu_);
-            if (epoch != epoch_)
-                return;
-            parked_ = false;
-            mode_ = mode;
-            tracking_ = false;
-            event({{"Event", "View"},
-                   {"state", "working"},
-                   {"mode", mode},
-                   {"tracking", false},
-                   {"target_name", mode == "sun" ? "Sun" : "Moon"}});
-        };
-        if (was_parked) {
-            event({{"Event", "ScopeMoveToHorizon"}, {"state", "working"}});
-            later(opt_.open_seconds, [this, enter] {
-                event({{"Event", "ScopeMoveToHorizon"}, {"state", "complete"}, {"close", false}});
-                enter();
-            });
-        } else {
-            enter();
-        }
-    } else if (m == "start_scan_planet") {
-        if (mode_ == "none" || !motion_allowed(c)) {
-            lock.unlock();
-            // The view may still be opening; the scan starts once it is up.
-            reply(c, req, 0, fault);
-            return;
-        }
-        const auto epoch = epoch_;
-        const std::string scan = mode_ == "sun" ? "ScanSun" : "ScanMoon";
-        slewing_ = true;
-        tracking_ = false;
-        lock.unlock();
-        reply(c, req, 0, fault);
-        event({{"Event", scan}, {"state", "working"}, {"route", {"View"}}});
-        event({{"Event", "ScopeTrack"}, {"state", "off"}, {"tracking", false}});
-        later(opt_.slew_seconds, [this, epoch, scan] {
-            std::lock_guard l(mu_);
-            if (epoch != epoch_)
-                return;
-            slewing_ = false;
-            tracking_ = true;
-            event({{"Event", "ScopeGoto"}, {"state", "complete"}});
-            event({{"Event", scan}, {"state", "complete"}, {"route", {"View"}}});
-            event({{"Event", "ScopeTrack"}, {"state", "on"}, {"tracking", true}});
-        });
-    } else if (m == "start_record_avi") {
-        if (mode_ == "none") {
-            lock.unlock();
-            reply_error(c, req, 207, "fail to operate", fault);
-            return;
-        }
-        if (!recording_ && motion_allowed(c)) {
-            recording_ = true;
-            event({{"Event", "AviRecord"},
-                   {"state", "working"},
-                   {"lapse_ms", 0},
-                   {"note", "mp4 record"},
-                   {"raw", false},
-                   {"file_saved", false}});
-        }
-        lock.unlock();
-        reply(c, req, 0, fault);
-    } else if (m == "stop_record_avi") {
-        stop_recording_locked();
-        lock.unlock();
-        reply(c, req, 0, fault);
-    } else if (m == "iscope_stop_view") {
-        ++epoch_;
-        stop_recording_locked();
-        const std::string old = mode_;
-        mode_ = "none";
-        tracking_ = false;
-        lock.unlock();
-        reply(c, req, 0, fault);
-        if (old != "none") {
-            event({{"Event", "View"}, {"state", "cancel"}, {"mode", old}});
-            event({{"Event", "View"}, {"state", "cancel"}, {"mode", "none"}});
-        }
-    } else if (m == "scope_park") {
-        if (!motion_allowed(c)) {
-            lock.unlock();
-            reply(c, req, 0, fault);
-            return;
-        }
-        const auto epoch = ++epoch_;
-        stop_recording_locked();
-        mode_ = "none";
-        tracking_ = false;
-        lock.unlock();
-        reply(c, req, 0, fault);
-        event({{"Event", "ScopeHome"}, {"state", "working"}});
-        later(opt_.park_seconds, [this, epoch] {
-            std::lock_guard l(mu_);
-            if (epoch != epoch_)
-                return;
-            parked_ = true;
-            event({{"Event", "ScopeHome"}, {"state", "complete"}, {"close", true}});
-        });
-    } else if (m == "get_albums") {
-        json files = json::array();
-        for (int i = 0; i < files_; ++i)
-            files.push_back({{"name", fmt::format("rec_{:04}.mp4", i + 1)}, {"type", "mp4"}});
-        lock.unlock();
-        reply(c, req,
-              {{"path", "MyWorks"}, {"list", {{{"group_name", "Solar"}, {"files", files}}}}},
-              fault);
-    } else if (m == "clear_app_state" || m == "scope_move_to_horizon" ||
-               m == "scope_set_track_state") {
-        lock.unlock();
-        reply(c, req, 0, fault);
-    } else {
-        lock.unlock();
-        reply_error(c, req, 103, "method not found", fault);
-    }
 }
 
 }  // namespace zc::sim

@@ -2,8 +2,8 @@
 // retried when a file changes under them, atomic output, and a restore that refuses anything
 // that could write outside its directories or overwrite a different file.
 #include <fcntl.h>
-#include <sys/stat.h>
 #include <fmt/format.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
@@ -157,7 +157,8 @@ TEST_CASE("backup: round trip through restore into empty directories") {
     CHECK(tree(fresh / "log") ==
           std::map<std::string, std::string>{{"possible_transits.log.2", "t-1,OLDER,low\n"}});
     // Times come back too (the gallery's Last-Modified and ETag depend on them).
-    struct stat a {}, b {};
+    struct stat a {
+    }, b{};
     ::stat((s.state / "gallery/2026/01/20260131_235959_BAW1.png").c_str(), &a);
     ::stat((fresh / "state/gallery/2026/01/20260131_235959_BAW1.png").c_str(), &b);
     CHECK(a.st_mtim.tv_sec == b.st_mtim.tv_sec);
@@ -268,7 +269,8 @@ TEST_CASE("restore: a different file is a conflict; nothing is written without -
     o.dry_run = true;
     o.force = true;
     r = backup::restore_backup(o);
-    CHECK(r.restored == std::vector<std::string>{"state/gallery/2026/02/20260201_110549_UNKNOWN.jpg"});
+    CHECK(r.restored ==
+          std::vector<std::string>{"state/gallery/2026/02/20260201_110549_UNKNOWN.jpg"});
     CHECK(r.replaced.size() == 2);
     CHECK(test::read_file(img) == "edited since the backup");  // a dry run writes nothing
 
@@ -298,9 +300,9 @@ TEST_CASE("restore: as root, files get the owner of the destination directory") 
     o.state_dir = fresh / "state";
     o.log_dir = fresh / "log";
     REQUIRE(backup::restore_backup(o).ok());
-    for (const char* p : {"state/gallery", "state/gallery/2026/01",
-                          "state/gallery/2026/01/20260131_235959_BAW1.png",
-                          "state/possible_transits.log"}) {
+    for (const char* p :
+         {"state/gallery", "state/gallery/2026/01",
+          "state/gallery/2026/01/20260131_235959_BAW1.png", "state/possible_transits.log"}) {
         struct stat st {};
         REQUIRE(::lstat((fresh / p).c_str(), &st) == 0);
         INFO(p);
@@ -383,35 +385,43 @@ TEST_CASE("restore: hostile archives are refused before anything is written") {
         {"hidden", [](Hostile& h) { h.file("state/gallery/2026/01/.bashrc", "x"); }},
         {"empty component", [](Hostile& h) { h.file("state//gallery/2026/01/a.png", "x"); }},
         {"backslash", [](Hostile& h) { h.file("state/gallery/2026/01/..\\..\\a.png", "x"); }},
-        {"symlink", [](Hostile& h) { h.special("state/gallery/2026/01/a.png", '2', "/etc/passwd"); }},
-        {"hard link", [](Hostile& h) { h.special("state/gallery/2026/01/a.png", '1', "/etc/shadow"); }},
+        {"symlink",
+         [](Hostile& h) { h.special("state/gallery/2026/01/a.png", '2', "/etc/passwd"); }},
+        {"hard link",
+         [](Hostile& h) { h.special("state/gallery/2026/01/a.png", '1', "/etc/shadow"); }},
         {"device", [](Hostile& h) { h.special("state/gallery/2026/01/a.png", '3'); }},
         {"fifo", [](Hostile& h) { h.special("state/gallery/2026/01/a.png", '6'); }},
         {"gnu long name", [](Hostile& h) { h.special("././@LongLink", 'L'); }},
         {"directory outside", [](Hostile& h) { h.special("etc/", '5'); }},
-        {"unlisted member", [](Hostile& h) {
+        {"unlisted member",
+         [](Hostile& h) {
              h.file("state/gallery/2026/01/a.png", "good");
              h.file("state/gallery/2026/01/b.png", "sneaked in", false);
          }},
-        {"sha256 mismatch", [](Hostile& h) {
+        {"sha256 mismatch",
+         [](Hostile& h) {
              h.file("state/gallery/2026/01/a.png", "good");
              h.files.back()["sha256"] = sha256_hex("something else");
          }},
-        {"size mismatch", [](Hostile& h) {
+        {"size mismatch",
+         [](Hostile& h) {
              h.file("state/gallery/2026/01/a.png", "good");
              h.files.back()["size"] = 5;
          }},
-        {"listed but missing", [](Hostile& h) {
+        {"listed but missing",
+         [](Hostile& h) {
              h.file("state/gallery/2026/01/a.png", "good");
              h.files.push_back({{"path", "state/gallery/2026/01/c.png"},
                                 {"size", 1},
                                 {"sha256", sha256_hex("c")}});
          }},
-        {"duplicate member", [](Hostile& h) {
+        {"duplicate member",
+         [](Hostile& h) {
              h.file("state/gallery/2026/01/a.png", "one");
              h.file("state/gallery/2026/01/a.png", "two", false);
          }},
-        {"no manifest", [](Hostile& h) {
+        {"no manifest",
+         [](Hostile& h) {
              h.file("state/gallery/2026/01/a.png", "good");
              h.with_manifest = false;
          }},
@@ -463,14 +473,14 @@ TEST_CASE("restore: an archive of logs/ needs a log directory") {
 }
 
 TEST_CASE("backup: member paths are whitelisted the same way on both sides") {
-    for (const char* ok : {"state/gallery/2026/02/a.png", "state/gallery/x.json",
-                           "state/possible_transits.log", "state/possible_transits.log.1",
-                           "logs/possible_transits.log.2026-02-01"})
+    for (const char* ok :
+         {"state/gallery/2026/02/a.png", "state/gallery/x.json", "state/possible_transits.log",
+          "state/possible_transits.log.1", "logs/possible_transits.log.2026-02-01"})
         CHECK(backup::valid_member_path(ok));
     for (const char* bad :
          {"", "/state/gallery/a.png", "state/gallery", "state/gallery/", "state/../x",
-          "state/gallery/.spool/x", "state/other.log", "logs/zipcatcherd.log",
-          "logs/gallery/a.png", "state/gallery/a b.png", "state/gallery/\xc3\xa9.png",
+          "state/gallery/.spool/x", "state/other.log", "logs/zipcatcherd.log", "logs/gallery/a.png",
+          "state/gallery/a b.png", "state/gallery/\xc3\xa9.png",
           "state/possible_transits.log/../../x", "state/gallery/1/2/3/4/5/6/7/a.png"})
         CHECK_FALSE(backup::valid_member_path(bad));
 }

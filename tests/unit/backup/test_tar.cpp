@@ -190,7 +190,7 @@ TEST_CASE("tar: pax records") {
     CHECK(got[1] == std::pair<std::string, std::string>{"size", "42"});
     auto ignore = [](std::string_view, std::string_view) {};
     CHECK_THROWS_AS(backup::parse_pax("99 path=x\n", ignore), TarError);
-    CHECK_THROWS_AS(backup::parse_pax("11 path=x\n", ignore), TarError);  // length off by one
+    CHECK_THROWS_AS(backup::parse_pax("11 path=x\n", ignore), TarError);       // length off by one
     CHECK_THROWS_AS(backup::parse_pax("9 path=x\n9 path", ignore), TarError);  // cut short
     CHECK_THROWS_AS(backup::parse_pax("8 novalue\n", ignore), TarError);
     CHECK_THROWS_AS(backup::parse_pax("x path=y\n", ignore), TarError);
@@ -212,8 +212,8 @@ TEST_CASE("tar: GNU tar lists and extracts what we write") {
         expected += m.path + "\n";
     CHECK(list.out == expected);
     std::filesystem::create_directory(dir / "x");
-    auto x = test::run("/usr/bin/tar", {"-xf", (dir / "a.tar").string(), "-C", (dir / "x").string()},
-                       env);
+    auto x = test::run("/usr/bin/tar",
+                       {"-xf", (dir / "a.tar").string(), "-C", (dir / "x").string()}, env);
     INFO(x.err);
     REQUIRE(x.exit_code == 0);
     for (const auto& m : sample_members())
@@ -234,10 +234,9 @@ TEST_CASE("tar: we read what GNU tar writes, and see its links for what they are
     const test::Env env{{"PATH", "/usr/bin:/bin"}};
     for (const char* format : {"--format=pax", "--format=gnu", "--format=ustar"}) {
         INFO(format);
-        auto r = test::run("/usr/bin/tar",
-                           {format, "-cf", (dir / "g.tar").string(), "-C",
-                            (dir / "src").string(), "state"},
-                           env);
+        auto r = test::run(
+            "/usr/bin/tar",
+            {format, "-cf", (dir / "g.tar").string(), "-C", (dir / "src").string(), "state"}, env);
         if (std::string(format) == "--format=ustar") {
             // ustar cannot hold a 154-byte file name; GNU tar says so and skips it.
             CHECK(r.exit_code != 0);

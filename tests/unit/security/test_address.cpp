@@ -13,25 +13,25 @@ TEST_CASE("all-interface addresses") {
 }
 
 TEST_CASE("loopback addresses") {
-    for (const char* h : {"127.0.0.1", "127.1.2.3", "::1", "[::1]", "localhost", "LocalHost",
-                          "::ffff:127.0.0.1"}) {
+    for (const char* h :
+         {"127.0.0.1", "127.1.2.3", "::1", "[::1]", "localhost", "LocalHost", "::ffff:127.0.0.1"}) {
         INFO(h);
         CHECK(classify_host(h) == Reach::kLoopback);
     }
 }
 
 TEST_CASE("private and link-local addresses") {
-    for (const char* h : {"10.0.0.5", "172.16.0.1", "172.31.255.254", "192.168.1.20",
-                          "169.254.10.1", "100.64.0.1", "fd12:3456::1", "[fe80::1]",
-                          "::ffff:192.168.0.9"}) {
+    for (const char* h :
+         {"10.0.0.5", "172.16.0.1", "172.31.255.254", "192.168.1.20", "169.254.10.1", "100.64.0.1",
+          "fd12:3456::1", "[fe80::1]", "::ffff:192.168.0.9"}) {
         INFO(h);
         CHECK(classify_host(h) == Reach::kPrivate);
     }
 }
 
 TEST_CASE("public addresses and the edges of the private ranges") {
-    for (const char* h : {"8.8.8.8", "172.15.255.255", "172.32.0.0", "192.169.0.1",
-                          "100.128.0.1", "11.0.0.1", "2001:db8::1", "[2a00:1450::200e]"}) {
+    for (const char* h : {"8.8.8.8", "172.15.255.255", "172.32.0.0", "192.169.0.1", "100.128.0.1",
+                          "11.0.0.1", "2001:db8::1", "[2a00:1450::200e]"}) {
         INFO(h);
         CHECK(classify_host(h) == Reach::kPublic);
     }

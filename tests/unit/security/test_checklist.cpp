@@ -73,10 +73,10 @@ TEST_CASE("the checklist has a fixed set of items with titles and fixes") {
         CHECK_FALSE(i.detail.empty());
         CHECK((i.status == Status::kPass) == i.fix.empty());
     }
-    CHECK(ids == std::vector<std::string>{"gallery_token", "http_bind", "http_tls",
-                                          "secrets_files", "secrets_command_line", "tls_key",
-                                          "control_socket", "root", "debug_endpoints",
-                                          "debug_logging", "state_dir", "seestar_network"});
+    CHECK(ids == std::vector<std::string>{"gallery_token", "http_bind", "http_tls", "secrets_files",
+                                          "secrets_command_line", "tls_key", "control_socket",
+                                          "root", "debug_endpoints", "debug_logging", "state_dir",
+                                          "seestar_network"});
 }
 
 TEST_CASE("gallery token: unset passes, strong passes, short warns or fails, samples fail") {
@@ -128,8 +128,7 @@ TEST_CASE("binding on all interfaces warns; loopback and LAN pass") {
     // What the running daemon reports wins over the files.
     Facts live;
     live.live = {{"http.bind", "0.0.0.0:8000"}};
-    CHECK(status_of(w.load("[http]\nbind = 127.0.0.1:8000\n"), "http_bind", live) ==
-          Status::kWarn);
+    CHECK(status_of(w.load("[http]\nbind = 127.0.0.1:8000\n"), "http_bind", live) == Status::kWarn);
     live.live = {{"http.enabled", "false"}};
     CHECK(status_of(w.load(""), "http_bind", live) == Status::kPass);
 }
@@ -138,8 +137,7 @@ TEST_CASE("a write token over plain HTTP beyond loopback warns") {
     World w;
     const std::string tok = "[gallery]\nauth_token = " + kStrong + "\n";
     CHECK(status_of(w.load(tok), "http_tls") == Status::kWarn);
-    CHECK(status_of(w.load(tok + "[http]\nbind = 127.0.0.1:8000\n"), "http_tls") ==
-          Status::kPass);
+    CHECK(status_of(w.load(tok + "[http]\nbind = 127.0.0.1:8000\n"), "http_tls") == Status::kPass);
     CHECK(status_of(w.load(""), "http_tls") == Status::kPass);  // read-only: nothing to leak
     // The running daemon says whether it has a token, never which.
     Facts live;
@@ -189,10 +187,8 @@ TEST_CASE("the TLS key must be private and exist") {
 TEST_CASE("a control socket open to others fails, configured or live") {
     World w;
     CHECK(status_of(w.load(""), "control_socket") == Status::kPass);  // 0660
-    CHECK(status_of(w.load("[control]\nsocket_mode = 0666\n"), "control_socket") ==
-          Status::kFail);
-    CHECK(status_of(w.load("[control]\nsocket_mode = 0600\n"), "control_socket") ==
-          Status::kPass);
+    CHECK(status_of(w.load("[control]\nsocket_mode = 0666\n"), "control_socket") == Status::kFail);
+    CHECK(status_of(w.load("[control]\nsocket_mode = 0600\n"), "control_socket") == Status::kPass);
     Facts live;
     live.socket_mode = 0662;
     CHECK(status_of(w.load(""), "control_socket", live) == Status::kFail);
@@ -238,7 +234,7 @@ TEST_CASE("debug logging warns") {
     CHECK(status_of(w.load(""), "debug_logging") == Status::kPass);
 }
 
-TEST_CASE("a state directory writable by everyone fails, and so does a symlinked gallery") {
+TEST_CASE("a state directory writable by everyone fails, also behind a symlink") {
     World w;
     const auto cfg = w.load("");
     CHECK(status_of(cfg, "state_dir") == Status::kPass);  // does not exist yet
@@ -249,14 +245,18 @@ TEST_CASE("a state directory writable by everyone fails, and so does a symlinked
     ::chmod((w.dir / "state/gallery").c_str(), 0777);
     CHECK(status_of(cfg, "state_dir") == Status::kFail);
     std::filesystem::remove(w.dir / "state/gallery");
-    std::filesystem::create_directory_symlink("/tmp", w.dir / "state/gallery");
+    std::filesystem::create_directories(w.dir / "disk/gallery");
+    ::chmod((w.dir / "disk/gallery").c_str(), 0777);
+    std::filesystem::create_directory_symlink(w.dir / "disk/gallery", w.dir / "state/gallery");
     CHECK(status_of(cfg, "state_dir") == Status::kFail);
+    ::chmod((w.dir / "disk/gallery").c_str(), 0750);
+    CHECK(status_of(cfg, "state_dir") == Status::kPass);
 }
 
 TEST_CASE("a telescope at a public address warns") {
     World w;
-    CHECK(status_of(w.load("[seestar]\nenabled = true\nhost = 203.0.113.7\n"),
-                    "seestar_network") == Status::kWarn);
+    CHECK(status_of(w.load("[seestar]\nenabled = true\nhost = 203.0.113.7\n"), "seestar_network") ==
+          Status::kWarn);
     CHECK(status_of(w.load("[seestar]\nenabled = true\nhost = 192.168.1.50\n"),
                     "seestar_network") == Status::kPass);
     CHECK(status_of(w.load(""), "seestar_network") == Status::kPass);

@@ -23,6 +23,12 @@ inline SessionOptions fast_options() {
     o.heartbeat = std::chrono::milliseconds(500);
     o.dead_after = std::chrono::milliseconds(2000);
     o.confirm_timeout = std::chrono::milliseconds(3000);
+    o.busy_timeout = std::chrono::milliseconds(6000);
+    o.auth_timeout = std::chrono::milliseconds(1500);
+    o.auth_busy_budget = std::chrono::milliseconds(8000);
+    o.record_confirm = std::chrono::milliseconds(1000);
+    o.scan_timeout = std::chrono::milliseconds(3000);
+    o.udp_intro = false;  // tests that want it point it at their simulator
     o.latitude = 51.5;
     o.longitude = -0.1;
     return o;
@@ -35,6 +41,7 @@ inline sim::SimOptions fast_sim(int firmware = 2706) {
     s.slew_seconds = 0.2;
     s.park_seconds = 0.1;
     s.pistatus_seconds = 0.7;
+    s.rtsp_seconds = 0.1;
     return s;
 }
 
@@ -42,6 +49,7 @@ struct Rig {
     explicit Rig(sim::SimOptions so = fast_sim(), SessionOptions o = fast_options())
         : sim(io, std::move(so)) {
         o.port = sim.listen();
+        options = o;
         SeestarSession::Hooks hooks;
         hooks.on_state = [this](LinkState s, const std::string& why) {
             states.emplace_back(s, why);
@@ -52,6 +60,14 @@ struct Rig {
             ++readies;
             if (on_ready)
                 on_ready();
+        };
+        hooks.on_record_ended = [this](const std::string& why) {
+            if (on_record_ended)
+                on_record_ended(why);
+        };
+        hooks.on_tracking_lost = [this](const std::string& why) {
+            if (on_tracking_lost)
+                on_tracking_lost(why);
         };
         session = std::make_shared<SeestarSession>(io, clock, o, hooks);
     }
@@ -81,6 +97,16 @@ struct Rig {
         REQUIRE(r.has_value());
         return *r;
     }
+    /// Runs the loop for `seconds` (time passes for the simulator and the session).
+    void pause(double seconds) {
+        wait([] { return false; }, seconds);
+    }
+    bool saw_reason(const std::string& part) const {
+        for (const auto& [st, why] : states)
+            if (why.find(part) != std::string::npos)
+                return true;
+        return false;
+    }
     bool saw_state(LinkState s) const {
         for (const auto& [st, why] : states)
             if (st == s)
@@ -91,11 +117,14 @@ struct Rig {
     boost::asio::io_context io;
     SystemClock clock;
     sim::SeestarSim sim;
+    SessionOptions options;
     std::shared_ptr<SeestarSession> session;
     std::vector<std::pair<LinkState, std::string>> states;
     int readies = 0;
     std::function<void()> on_ready;
     std::function<void(const std::string&)> on_lost;
+    std::function<void(const std::string&)> on_record_ended;
+    std::function<void(const std::string&)> on_tracking_lost;
 };
 
 }  // namespace zc::test

@@ -23,6 +23,8 @@ struct CaptureRig : Rig {
             io, clock, session, co, [this](const nlohmann::json& e) { events.push_back(e); });
         on_ready = [this] { scheduler->on_scope_ready(); };
         on_lost = [this](const std::string& why) { scheduler->on_scope_lost(why); };
+        on_record_ended = [this](const std::string& why) { scheduler->on_recording_ended(why); };
+        on_tracking_lost = [this](const std::string& why) { scheduler->on_tracking_lost(why); };
         session->start();
         REQUIRE(wait_ready());
     }
@@ -117,7 +119,11 @@ TEST_CASE("an operator capture can be cancelled while it records") {
     REQUIRE(rig.wait([&] { return rig.sim.device()["recording"] == true; }, 5));
     REQUIRE(rig.scheduler->cancel(id));
     REQUIRE(rig.wait([&] { return rig.sim.device()["recording"] == false; }, 2));
+    // The outcome goes out once the stop is acknowledged, which may be just after the
+    // simulator has acted on it.
+    REQUIRE(rig.wait([&] { return rig.scheduler->find(id)->state != "recording"; }, 2));
     CHECK(rig.scheduler->find(id)->state == "cancelled");
+    CHECK(rig.sim.log_of("stop_record_avi").size() == 1);
 }
 
 TEST_CASE("sun captures are refused without the solar filter confirmation") {
@@ -132,7 +138,7 @@ TEST_CASE("sun captures are refused without the solar filter confirmation") {
 
     // With --solar-filter-on the operator's capture goes ahead.
     const auto id = rig.scheduler->add_capture(Target::kSun, rig.clock.now() + milliseconds(200),
-                                               milliseconds(500), true);
+                                               milliseconds(1500), true);
     REQUIRE(rig.wait([&] { return rig.scheduler->find(id)->state == "recorded"; }, 8));
 }
 
@@ -147,4 +153,77 @@ TEST_CASE("link lost mid-capture: the recording resumes or is stopped after reco
     CHECK(rig.scheduler->find(id)->interrupted);
     // Nothing left running.
     CHECK(rig.wait([&] { return rig.sim.device()["recording"] == false; }, 2));
+}
+
+TEST_CASE("a capture whose recording never reaches working is missed with the reason") {
+    CaptureRig rig;
+    rig.sim.add_fault({sim::FaultKind::kRecordNoStart, "", 0, 0});
+    const auto id = rig.scheduler->add_capture(Target::kMoon, rig.clock.now() + milliseconds(300),
+                                               milliseconds(3000), false);
+    REQUIRE(rig.wait([&] { return rig.scheduler->find(id)->state == "missed"; }, 5));
+    const auto& rec = *rig.scheduler->find(id);
+    INFO(rec.reason);
+    CHECK(rec.reason.rfind("recording did not start", 0) == 0);
+    CHECK(rec.reason.find("AviRecord") != std::string::npos);
+    const auto states = rig.states_of(id);
+    CHECK(states.back() == "missed");
+    CHECK(std::count(states.begin(), states.end(), "started") == 0);
+    // Reconciled: stop_record_avi was sent, nothing records, no second attempt.
+    REQUIRE(rig.wait([&] { return !rig.sim.log_of("stop_record_avi").empty(); }, 2));
+    rig.wait([] { return false; }, 0.5);
+    CHECK(rig.sim.device()["recording"] == false);
+    CHECK(rig.sim.log_of("start_record_avi").size() == 1);
+    CHECK_FALSE(rig.scheduler->active());
+}
+
+TEST_CASE("a device reboot mid-capture: reconnected after the port reopens, recording reconciled") {
+    CaptureRig rig;
+    const auto id = rig.scheduler->add_capture(Target::kMoon, rig.clock.now() + milliseconds(300),
+                                               milliseconds(4000), false);
+    REQUIRE(rig.wait([&] { return rig.sim.device()["recording"] == true; }, 5));
+    rig.sim.reboot(0.8);
+    REQUIRE(rig.wait([&] { return rig.sim.rebooting(); }, 1));
+    REQUIRE(rig.wait([&] { return rig.readies >= 2; }, 5));
+    // The window is still open: the view is set up again and the recording restarted.
+    REQUIRE(rig.wait([&] { return rig.sim.device()["recording"] == true; }, 4));
+    REQUIRE(rig.wait([&] { return rig.scheduler->find(id)->state == "recorded"; }, 5));
+    CHECK(rig.scheduler->find(id)->interrupted);
+    CHECK(rig.sim.log_of("start_record_avi").size() == 2);
+    CHECK(rig.wait([&] { return rig.sim.device()["recording"] == false; }, 2));
+    CHECK(rig.sim.device()["files"] == 1);  // the file cut by the reboot is lost
+}
+
+TEST_CASE("the target setting during a capture: missed with the device's reason") {
+    CaptureRig rig;
+    const auto id = rig.scheduler->add_capture(Target::kMoon, rig.clock.now() + milliseconds(300),
+                                               milliseconds(4000), false);
+    REQUIRE(rig.wait([&] { return rig.scheduler->find(id)->started.has_value(); }, 5));
+    rig.sim.set_body_altitude(Target::kMoon, -2, 290);
+    REQUIRE(rig.wait([&] { return rig.scheduler->find(id)->state == "missed"; }, 3));
+    const auto& rec = *rig.scheduler->find(id);
+    INFO(rec.reason);
+    CHECK(rec.reason.find("before the planned end") != std::string::npos);
+    CHECK(rec.reason.find("270") != std::string::npos);
+    CHECK_FALSE(rig.scheduler->active());
+    CHECK(rig.sim.log_of("stop_record_avi").empty());  // the scope had already stopped
+}
+
+TEST_CASE("the phone app takes master before a capture: it is re-claimed and recorded") {
+    CaptureRig rig;
+    const auto start = rig.clock.now() + milliseconds(2500);
+    const auto id = rig.scheduler->add_capture(Target::kMoon, start, milliseconds(800), false);
+    // After the view is prepared, before the start.
+    REQUIRE(rig.wait([&] { return rig.session->view_target() == Target::kMoon; }, 3));
+    rig.wait([] { return false; }, 0.3);
+    const auto stolen = std::chrono::system_clock::now();
+    rig.sim.steal_master();
+    REQUIRE(rig.wait([&] { return rig.scheduler->find(id)->state == "recorded"; }, 6));
+    bool reclaimed = false;
+    for (const auto& e : rig.sim.log_of("set_setting"))
+        reclaimed = reclaimed || (e.time > stolen && e.params.value("master_cli", false) &&
+                                  e.time <= rig.sim.log_of("start_record_avi").at(0).time);
+    CHECK(reclaimed);
+    // Re-claimed ahead of time, so the start stayed on time.
+    CHECK(std::abs(CaptureRig::error_ms(rig.sim.log_of("start_record_avi").at(0).time, start)) <
+          100);
 }
