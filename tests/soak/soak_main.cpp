@@ -364,13 +364,34 @@ void Soak::disk_full_end() {
 
 void Soak::inject_fault() {
     using sim::FaultKind;
-    // The fault kinds the simulator in tests/sim offers (seestar_sim.h); a phone app taking
-    // master control is its own call (steal_master), below.
+    // The simulator's connection and device faults (tests/sim/seestar_sim.h; the ones bound to
+    // one method, e.g. storage-full to start_record_avi, wait for it). Authentication faults
+    // need a key pair and are the seestar tests' business; a Wi-Fi drop and a phone app taking
+    // master at any moment are calls of their own, below.
     static const std::vector<std::pair<FaultKind, const char*>> kScope = {
-        {FaultKind::kDrop, "scope-drop"},       {FaultKind::kHalfReply, "scope-half-reply"},
-        {FaultKind::kStall, "scope-stall"},     {FaultKind::kDelay, "scope-delay"},
-        {FaultKind::kSilence, "scope-silence"}, {FaultKind::kMalformed, "scope-malformed"},
-        {FaultKind::kError, "scope-error"},     {FaultKind::kRefuseMaster, "scope-refuse-master"},
+        {FaultKind::kDrop, "scope-drop"},
+        {FaultKind::kHalfReply, "scope-half-reply"},
+        {FaultKind::kRst, "scope-rst"},
+        {FaultKind::kDropAfter, "scope-drop-after"},
+        {FaultKind::kStall, "scope-stall"},
+        {FaultKind::kDelay, "scope-delay"},
+        {FaultKind::kSilence, "scope-silence"},
+        {FaultKind::kReorder, "scope-reorder"},
+        {FaultKind::kFragment, "scope-fragment"},
+        {FaultKind::kCoalesce, "scope-coalesce"},
+        {FaultKind::kBigReply, "scope-big-reply"},
+        {FaultKind::kBom, "scope-bom"},
+        {FaultKind::kBareLf, "scope-bare-lf"},
+        {FaultKind::kMalformed, "scope-malformed"},
+        {FaultKind::kDuplicateId, "scope-duplicate-id"},
+        {FaultKind::kError, "scope-error"},
+        {FaultKind::kRefuseMaster, "scope-refuse-master"},
+        {FaultKind::kStealMaster, "scope-steal-master-reply"},
+        {FaultKind::kTrackError, "scope-track-error"},
+        {FaultKind::kGotoFail, "scope-goto-fail"},
+        {FaultKind::kRecordNoStart, "scope-record-no-start"},
+        {FaultKind::kStorageFull, "scope-storage-full"},
+        {FaultKind::kReboot, "scope-reboot"},
     };
     switch (pick(10)) {
         case 0:
@@ -380,6 +401,7 @@ void Soak::inject_fault() {
             sim::Fault f;
             f.kind = kind;
             f.seconds = uniform(0.5, 4);
+            f.count = 1 + pick(4);
             sim_->add_fault(f);
             tally_.fault(name);
             break;
