@@ -66,6 +66,27 @@ struct Tally {
     void did(const std::string& k) { ++work[k]; }
 };
 
+/// Listens on a random free port in 20000..32767, below Linux's default ephemeral range
+/// (32768 up). Free: a probe socket could bind it just before.
+std::uint16_t listen_below_ephemeral(sim::SeestarSim& sim, std::mt19937& rng) {
+    std::uniform_int_distribution<int> pick_port(20000, 32767);
+    for (int attempt = 0; attempt < 100; ++attempt) {
+        const auto port = static_cast<std::uint16_t>(pick_port(rng));
+        Socket probe(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+        const int one = 1;
+        ::setsockopt(probe.fd(), SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+        sockaddr_in a{};
+        a.sin_family = AF_INET;
+        a.sin_port = htons(port);
+        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        if (::bind(probe.fd(), reinterpret_cast<sockaddr*>(&a), sizeof a) != 0)
+            continue;
+        probe.close();
+        return sim.listen("127.0.0.1", port);
+    }
+    throw std::runtime_error("no free port below the ephemeral range for the simulator");
+}
+
 // ---- the run ----
 
 class Soak {
@@ -120,6 +141,8 @@ class Soak {
     std::unique_ptr<sim::SeestarSim> sim_;
     std::uint16_t sim_port_ = 0;
     std::thread sim_thread_;
+    std::mutex sim_mu_;
+    std::string sim_failed_;  // why the simulator thread ended early (guarded by sim_mu_)
     std::unique_ptr<Feed> feed_;
     std::unique_ptr<CaptureWatch> watch_;
     std::unique_ptr<Slowloris> slow_;
@@ -519,8 +542,21 @@ int Soak::run() {
     so.open_seconds = 0.2;
     so.park_seconds = 0.2;
     sim_ = std::make_unique<sim::SeestarSim>(sim_io_, so);
-    sim_port_ = sim_->listen("127.0.0.1", 0);
-    sim_thread_ = std::thread([this] { sim_io_.run(); });
+    // A reboot fault closes the simulator's port and binds it again seconds later. An ephemeral
+    // port (port 0) may be taken meanwhile by any other process's outgoing connection (seen
+    // under a parallel ctest: "bind: Address already in use"), so the scope listens on a port
+    // below the kernel's ephemeral range, as a real Seestar does on its fixed 4700.
+    sim_port_ = listen_below_ephemeral(*sim_, rng_);
+    sim_thread_ = std::thread([this] {
+        try {
+            sim_io_.run();
+        } catch (const std::exception& e) {
+            // Reported rather than std::terminate: the checks then fail with the reason.
+            std::fprintf(stderr, "zc-soak: the Seestar simulator stopped: %s\n", e.what());
+            std::lock_guard lock(sim_mu_);
+            sim_failed_ = e.what();
+        }
+    });
 
     const auto sample =
         test::read_file(std::string(ZC_SAMPLES_DIR) + "/adsb-lol-v2-point-response-truncated.json");
@@ -604,6 +640,10 @@ void Soak::final_checks() {
     auto add = [&](std::string name, bool ok, std::string detail) {
         checks_.push_back({std::move(name), ok, std::move(detail)});
     };
+    {
+        std::lock_guard lock(sim_mu_);
+        add("the Seestar simulator ran throughout", sim_failed_.empty(), sim_failed_);
+    }
     const bool alive = daemon_->running();
     add("daemon alive", alive,
         alive ? ""
