@@ -96,7 +96,12 @@ ParseResult parse_flightaware(const json& doc) {
         const auto ident_icao = flight.string("ident_icao");
         const auto ident = flight.string("ident");
         f.callsign = detail::trim(ident_icao ? *ident_icao : ident.value_or(""));
-        f.flight_id = flight.string("fa_flight_id").value_or(f.callsign);
+        f.flight_id = flight.string("fa_flight_id").value_or("");
+        if (f.flight_id.empty())
+            f.flight_id = f.callsign;
+        // Without either there is no merge key: the entry is refused (found by fuzzing).
+        if (f.flight_id.empty() && !flight.bad())
+            flight.fail("fa_flight_id", "missing, and no ident either");
         f.aircraft_type = flight.string("aircraft_type").value_or("");
         f.registration = flight.string("registration").value_or("");
         const json* lp = flight.raw("last_position");

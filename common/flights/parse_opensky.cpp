@@ -32,6 +32,10 @@ enum : std::size_t {
 SourceType source_from_opensky(std::optional<double> ps) {
     if (!ps)
         return SourceType::Unknown;
+    // Casting a double outside int's range is undefined behaviour (found by fuzzing): only
+    // 0..3 are defined values, anything else is "other".
+    if (!(*ps >= 0 && *ps <= 3))
+        return SourceType::Other;
     switch (static_cast<int>(*ps)) {
         case 0:
             return SourceType::AdsbIcao;
@@ -49,6 +53,8 @@ std::optional<Fix> parse_row(ElementReader& r, bool& has_position) {
     const auto icao = r.string(kIcao24, "icao24");
     if (!icao && !r.bad())
         r.fail(kIcao24, "icao24", "missing");
+    else if (icao && icao->empty())
+        r.fail(kIcao24, "icao24", "empty");  // a fix needs a merge key (as readsb's "hex")
     const auto tpos = r.number(kTimePosition, "time_position");
     const auto lon = r.number(kLon, "longitude");
     const auto lat = r.number(kLat, "latitude");

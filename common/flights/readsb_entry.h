@@ -26,6 +26,8 @@ std::optional<Fix> parse_entry_fields(Reader& r, Feed feed, bool& has_position, 
     const auto hex = r.string("hex");
     if (!hex && !r.bad())
         r.fail("hex", "missing");
+    else if (hex && hex->empty())
+        r.fail("hex", "empty");  // a fix needs a merge key (found by fuzzing)
     const auto lat = r.number("lat");
     const auto lon = r.number("lon");
     if (r.bad())

@@ -50,7 +50,7 @@ TEST_CASE("OpenSky: times out of range are refused, not converted", "[flights]")
     CHECK(row.problems[0].message == "out of range");
 }
 
-TEST_CASE("a number beyond a double is invalid JSON, not an exception", "[flights]") {
+TEST_CASE("a number beyond a double is invalid JSON and no exception", "[flights]") {
     // nlohmann throws out_of_range, not parse_error, for it; the re-parse for the error position
     // let it escape, and a feed carrying one would have ended the daemon.
     for (const char* doc : {R"({"now":1e3000,"aircraft":[]})",
@@ -75,4 +75,55 @@ TEST_CASE("replay: an offset out of range is a line error", "[flights]") {
         parse_replay_line(R"({"t":1e10,"icao24":"abc123","lat":1,"lon":1,"alt_m":1})", &error);
     REQUIRE(ok);
     CHECK(ok->offset == std::chrono::seconds(10'000'000'000));
+}
+
+TEST_CASE("a fix without a merge key is refused", "[flights]") {
+    // An empty readsb "hex", an empty OpenSky icao24, a FlightAware entry with neither
+    // fa_flight_id nor ident: each gave a fix whose key() was empty, which the cache would have
+    // merged with every other such aircraft (found by the flights_* fuzz targets).
+    const auto readsb = parse_readsb(R"({"now":1700000000,"aircraft":[)"
+                                     R"({"hex":"","lat":51.3,"lon":-2.0,"alt_geom":1000},)"
+                                     R"({"hex":"abc124","lat":1,"lon":2,"alt_geom":1000}]})");
+    REQUIRE(readsb.ok());
+    REQUIRE(readsb.fixes.size() == 1);
+    CHECK(readsb.fixes[0].icao24 == "abc124");
+    REQUIRE(readsb.problems.size() == 1);
+    CHECK(readsb.problems[0].text() == "aircraft[0].hex: empty");
+
+    const auto opensky =
+        parse_opensky(R"({"time":1615141830,"states":[["","ABC123  ","x",1615141830,1615141830,)"
+                      R"(-2.0,51.3,1000.0,false,100.0,90.0,0.0,null,1000.0,null,false,0]]})");
+    REQUIRE(opensky.ok());
+    CHECK(opensky.fixes.empty());
+    REQUIRE(opensky.problems.size() == 1);
+    CHECK(opensky.problems[0].message == "empty");
+
+    const auto fa =
+        parse_flightaware(R"({"flights":[{"last_position":{"latitude":51.3,"longitude":-2.0,)"
+                          R"("timestamp":"2024-07-10T12:00:00Z","altitude":350}},)"
+                          R"({"ident":"BAW1","last_position":{"latitude":51.3,"longitude":-2.0,)"
+                          R"("timestamp":"2024-07-10T12:00:00Z","altitude":350}}]})");
+    REQUIRE(fa.ok());
+    REQUIRE(fa.fixes.size() == 1);
+    CHECK(fa.fixes[0].key() == "BAW1");
+    REQUIRE(fa.problems.size() == 1);
+    CHECK(fa.problems[0].message == "missing, and no ident either");
+}
+
+TEST_CASE("OpenSky: a position source out of range is other and no overflow", "[flights]") {
+    // position_source 3e45 (or a time-sized 1.6e11) was cast to int: undefined behaviour that
+    // UBSan reported (found by flights_opensky and flights_any).
+    for (const char* ps : {"3e45", "-3e45", "161514183000", "1.5", "0", "2"}) {
+        INFO(ps);
+        const auto r = parse_opensky(
+            std::string(R"({"time":1615141830,"states":[["abc123","ABC123  ","x",1615141830,)") +
+            R"(1615141830,-2.0,51.3,1000.0,false,100.0,90.0,0.0,null,1000.0,null,false,)" + ps +
+            "]]}");
+        REQUIRE(r.ok());
+        REQUIRE(r.fixes.size() == 1);
+        const auto want = std::string(ps) == "0"   ? SourceType::AdsbIcao
+                          : std::string(ps) == "2" ? SourceType::Mlat
+                                                   : SourceType::Other;
+        CHECK(r.fixes[0].source_type == want);
+    }
 }

@@ -6,7 +6,7 @@
 
 using namespace zc::protocol;
 
-TEST_CASE("a number beyond a double is a malformed request, not an exception") {
+TEST_CASE("a number beyond a double is a malformed request and no exception") {
     // nlohmann throws out_of_range (not parse_error) for it; uncaught, one such line ended the
     // daemon.
     for (const char* line : {R"({"command":"status","id":1e3000})",
