@@ -7,6 +7,7 @@
 
 #include "flights/parsers.h"
 #include "flights/readsb_fast.h"
+#include "flights_diff.h"
 #include "samples.h"
 
 using namespace zc;
@@ -30,41 +31,6 @@ std::optional<ParseResult> dom(std::string_view text, FastMode mode) {
     return parse_readsb(doc);
 }
 
-bool same_fix(const Fix& a, const Fix& b) {
-    return a.icao24 == b.icao24 && a.callsign == b.callsign && a.fix_time == b.fix_time &&
-           a.lat_deg == b.lat_deg && a.lon_deg == b.lon_deg && a.altitude_m == b.altitude_m &&
-           a.altitude_kind == b.altitude_kind && a.ground_speed_mps == b.ground_speed_mps &&
-           a.track_deg == b.track_deg && a.vertical_rate_mps == b.vertical_rate_mps &&
-           a.track_rate_dps == b.track_rate_dps && a.selected_altitude_m == b.selected_altitude_m &&
-           a.nac_p == b.nac_p && a.nac_v == b.nac_v && a.source_type == b.source_type &&
-           a.feed == b.feed && a.on_ground == b.on_ground && a.registration == b.registration &&
-           a.aircraft_type == b.aircraft_type && a.flight_id == b.flight_id;
-}
-
-/// Empty when equal, else what differs first.
-std::string difference(const ParseResult& fast, const ParseResult& ref) {
-    if (fast.format != ref.format)
-        return "format";
-    if (fast.error != ref.error)
-        return "error: '" + fast.error + "' vs '" + ref.error + "'";
-    if (fast.document_time != ref.document_time)
-        return "document_time";
-    if (fast.entries != ref.entries || fast.without_position != ref.without_position)
-        return "counts";
-    if (fast.problems.size() != ref.problems.size())
-        return "problem count " + std::to_string(fast.problems.size()) + " vs " +
-               std::to_string(ref.problems.size());
-    for (std::size_t i = 0; i < fast.problems.size(); ++i)
-        if (fast.problems[i].text() != ref.problems[i].text())
-            return "problem '" + fast.problems[i].text() + "' vs '" + ref.problems[i].text() + "'";
-    if (fast.fixes.size() != ref.fixes.size())
-        return "fix count";
-    for (std::size_t i = 0; i < fast.fixes.size(); ++i)
-        if (!same_fix(fast.fixes[i], ref.fixes[i]))
-            return "fix " + std::to_string(i) + " (" + ref.fixes[i].icao24 + ")";
-    return {};
-}
-
 /// Checks the fast path against the DOM; returns whether the fast path answered.
 bool agrees(std::string_view text, FastMode mode) {
     const auto fast = parse_readsb_fast(text, mode);
@@ -73,7 +39,7 @@ bool agrees(std::string_view text, FastMode mode) {
     if (!fast)
         return false;
     REQUIRE(ref);  // it answered for a document the DOM refuses
-    CHECK(difference(*fast, *ref) == "");
+    CHECK(zc::test::flights_difference(*fast, *ref) == "");
     return true;
 }
 
