@@ -51,6 +51,10 @@ struct Options {
     double warmup = -1;  // default: a third of the duration, at most 120 s
     unsigned seed = 1;
     bool disk_full = true;
+    /// > 0: uploads beyond this many are verified and deleted again, so the gallery (and the
+    /// daemon's cached listing of it) stays the same size and RSS measures leaks, not the
+    /// collection growing. 0: every upload stays.
+    std::size_t gallery_keep = 0;
 };
 
 struct Check {
@@ -94,6 +98,7 @@ class Soak {
 
     void work_status();
     void work_upload();
+    void retire_oldest_upload();
     void work_probe();
     void work_capture();
     void inject_fault();
@@ -149,6 +154,8 @@ class Soak {
     int status_calls_ = 0, status_failures_ = 0;
     double status_worst_ms_ = 0;
     int probe_n_ = 0, upload_failures_ = 0;
+    int uploads_deleted_ = 0, corrupt_before_delete_ = 0;
+    std::string corrupt_detail_;
 
     std::size_t fd_warm_ = 0, fd_end_ = 0;
     long rss_warm_ = 0, rss_end_ = 0;
@@ -325,6 +332,28 @@ void Soak::work_upload() {
     }
     uploads_.push_back({j["path"].get<std::string>(), sha256_hex(image), image.size()});
     tally_.did("upload");
+    if (opt_.gallery_keep > 0 && uploads_.size() > opt_.gallery_keep)
+        retire_oldest_upload();
+}
+
+void Soak::retire_oldest_upload() {
+    const Upload u = uploads_.front();
+    // Checked before it goes: the final check can no longer see it.
+    const auto data =
+        test::read_file(dir_ / "state" / "gallery" / u.path.substr(std::string("gallery/").size()));
+    if (sha256_hex(data) != u.sha256) {
+        ++corrupt_before_delete_;
+        corrupt_detail_ += "\n    " + u.path + ": " + std::to_string(data.size()) + " of " +
+                           std::to_string(u.bytes) + " bytes, sha256 differs (before delete)";
+    }
+    // `path` is the form delete takes (gallery/YYYY/MM/name), as the gallery page sends it.
+    const auto r = http(http_port_, "DELETE", "/gallery/delete/" + u.path,
+                        {"Authorization: Bearer " + std::string(kToken)}, "");
+    if (r.status != 200)
+        return;  // still in the gallery: verified again at the end
+    uploads_.erase(uploads_.begin());
+    ++uploads_deleted_;
+    tally_.did("upload-deleted");
 }
 
 void Soak::work_probe() {
@@ -762,8 +791,8 @@ void Soak::final_checks() {
 
     // The gallery: every upload reads back from disk identical (the daemon is stopped now, so
     // from the store itself).
-    int corrupt = 0;
-    std::string gallery_detail;
+    int corrupt = corrupt_before_delete_;
+    std::string gallery_detail = corrupt_detail_;
     for (const auto& u : uploads_) {
         const auto file =
             dir_ / "state" / "gallery" / u.path.substr(std::string("gallery/").size());
@@ -775,8 +804,10 @@ void Soak::final_checks() {
         }
     }
     add("no gallery file corrupted", corrupt == 0 && !uploads_.empty(),
-        std::to_string(uploads_.size()) + " uploads verified by sha256, " +
-            std::to_string(upload_failures_) + " uploads failed" + gallery_detail);
+        std::to_string(uploads_.size() + static_cast<std::size_t>(uploads_deleted_)) +
+            " uploads verified by sha256 (" + std::to_string(uploads_deleted_) +
+            " of them before their deletion), " + std::to_string(upload_failures_) +
+            " uploads failed" + gallery_detail);
 }
 
 void Soak::report() {
@@ -819,7 +850,10 @@ int main(int argc, char** argv) {
         "seconds before the reference figures (default: a third "
         "of the duration, at most 120)")("seed", po::value(&o.seed)->default_value(1),
                                          "RNG seed: the same seed, the same faults")(
-        "no-disk-full", "skip the disk-full fault");
+        "no-disk-full", "skip the disk-full fault")(
+        "gallery-keep", po::value(&o.gallery_keep)->default_value(0),
+        "verify and delete uploads beyond this many, so the gallery stays the same size (0: keep "
+        "all)");
     po::variables_map vm;
     try {
         po::store(po::parse_command_line(argc, argv, desc), vm);
